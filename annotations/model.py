@@ -1,0 +1,440 @@
+"""The consultation model: key images, their overlays and the report excerpts paired with them.
+
+Everything is an immutable value; edits make new objects (``dataclasses.replace``), which keeps
+undo/redo and autosave trivial. Coordinates are image pixel space: (column, row), sub-pixel floats,
+with (0, 0) at the top-left corner of the top-left pixel.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from takehome.annotations.errors import AnnotationError
+
+SCHEMA_VERSION = 1
+
+_UID_RE = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")
+_COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+DEFAULT_COLOR = "#ffd400"
+MAX_LABEL_LENGTH = 200
+MAX_EXCERPT_LENGTH = 5000
+
+
+class ShapeKind(StrEnum):
+    """The overlay shapes a clinician can draw."""
+
+    ARROW = "arrow"
+    LINE = "line"
+    ELLIPSE = "ellipse"
+    RECTANGLE = "rectangle"
+    TEXT = "text"
+
+
+#: How many points each shape is defined by: arrow (tail, head), line (end, end),
+#: ellipse and rectangle (two opposite corners of the bounding box), text (anchor).
+POINT_COUNT: dict[ShapeKind, int] = {
+    ShapeKind.ARROW: 2,
+    ShapeKind.LINE: 2,
+    ShapeKind.ELLIPSE: 2,
+    ShapeKind.RECTANGLE: 2,
+    ShapeKind.TEXT: 1,
+}
+
+
+def new_id() -> str:
+    """A fresh random identifier for an overlay or excerpt (no meaning, no patient data)."""
+    return uuid.uuid4().hex[:12]
+
+
+def validate_uid(value: object, name: str) -> str:
+    """Return ``value`` if it is a syntactically valid DICOM UID, else raise naming ``name``."""
+    if not isinstance(value, str) or not value:
+        raise AnnotationError(f"{name}: a DICOM UID is required, got {value!r}")
+    if len(value) > 64 or not _UID_RE.match(value):
+        raise AnnotationError(f"{name}: {value!r} is not a valid DICOM UID (digits and dots, <= 64)")
+    return value
+
+
+def _finite(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise AnnotationError(f"{name}: expected a number, got {type(value).__name__}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise AnnotationError(f"{name}: expected a finite number, got {value!r}")
+    return number
+
+
+def _text(value: object, name: str, limit: int) -> str:
+    if not isinstance(value, str):
+        raise AnnotationError(f"{name}: expected text, got {type(value).__name__}")
+    if len(value) > limit:
+        raise AnnotationError(f"{name}: {len(value)} characters, at most {limit} allowed")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A position in image pixel space: ``x`` is the column, ``y`` the row."""
+
+    x: float
+    y: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "x", _finite(self.x, "points (column)"))
+        object.__setattr__(self, "y", _finite(self.y, "points (row)"))
+
+    def to_dict(self) -> list[float]:
+        return [self.x, self.y]
+
+    @classmethod
+    def from_dict(cls, data: object) -> Point:
+        if not isinstance(data, list | tuple) or len(data) != 2:
+            raise AnnotationError(f"points: expected [column, row], got {data!r}")
+        return cls(data[0], data[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A display window (VOI): centre and width in modality units (e.g. Hounsfield units)."""
+
+    center: float
+    width: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "center", _finite(self.center, "window.center"))
+        width = _finite(self.width, "window.width")
+        if width < 1:
+            raise AnnotationError(f"window.width: must be >= 1, got {width}")
+        object.__setattr__(self, "width", width)
+
+    def to_dict(self) -> dict[str, float]:
+        return {"center": self.center, "width": self.width}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Window:
+        _require_keys(data, "window", ("center", "width"))
+        return cls(data["center"], data["width"])
+
+
+@dataclass(frozen=True, slots=True)
+class Crop:
+    """The part of the image shown, in pixels: top-left corner and size (zoom = crop)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    def __post_init__(self) -> None:
+        for name in ("x", "y", "width", "height"):
+            object.__setattr__(self, name, _finite(getattr(self, name), f"crop.{name}"))
+        if self.x < 0 or self.y < 0:
+            raise AnnotationError(f"crop: top-left corner ({self.x}, {self.y}) is outside the image")
+        if self.width < 1 or self.height < 1:
+            raise AnnotationError(f"crop: size {self.width}x{self.height} must be at least 1x1 px")
+
+    def to_dict(self) -> dict[str, float]:
+        return {"x": self.x, "y": self.y, "width": self.width, "height": self.height}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Crop:
+        _require_keys(data, "crop", ("x", "y", "width", "height"))
+        return cls(data["x"], data["y"], data["width"], data["height"])
+
+
+@dataclass(frozen=True, slots=True)
+class Overlay:
+    """One shape drawn on a key image, with an optional label and a colour (``#rrggbb``)."""
+
+    kind: ShapeKind
+    points: tuple[Point, ...]
+    label: str = ""
+    color: str = DEFAULT_COLOR
+    id: str = field(default_factory=new_id)
+
+    def __post_init__(self) -> None:
+        try:
+            kind = ShapeKind(self.kind)
+        except ValueError:
+            known = ", ".join(k.value for k in ShapeKind)
+            raise AnnotationError(
+                f"overlay.kind: unknown shape kind {self.kind!r} (expected one of {known})"
+            ) from None
+        object.__setattr__(self, "kind", kind)
+        points = tuple(p if isinstance(p, Point) else Point.from_dict(p) for p in self.points)
+        if len(points) != POINT_COUNT[kind]:
+            raise AnnotationError(
+                f"overlay.points: a {kind.value} needs {POINT_COUNT[kind]} point(s), got {len(points)}"
+            )
+        object.__setattr__(self, "points", points)
+        _text(self.label, "overlay.label", MAX_LABEL_LENGTH)
+        if kind is ShapeKind.TEXT and not self.label.strip():
+            raise AnnotationError("overlay.label: a text overlay needs non-empty text")
+        if not isinstance(self.color, str) or not _COLOR_RE.match(self.color):
+            raise AnnotationError(f"overlay.color: expected '#rrggbb', got {self.color!r}")
+        _text(self.id, "overlay.id", 64)
+
+    def moved(self, dx: float, dy: float) -> Overlay:
+        """The same overlay translated by (dx, dy) pixels."""
+        return replace(self, points=tuple(Point(p.x + dx, p.y + dy) for p in self.points))
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1) of the shape's points."""
+        xs = [p.x for p in self.points]
+        ys = [p.y for p in self.points]
+        return min(xs), min(ys), max(xs), max(ys)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "points": [p.to_dict() for p in self.points],
+            "label": self.label,
+            "color": self.color,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Overlay:
+        _require_keys(data, "overlay", ("kind", "points"))
+        points = data["points"]
+        if not isinstance(points, list):
+            raise AnnotationError(f"overlay.points: expected a list of [column, row], got {points!r}")
+        kwargs: dict[str, Any] = {}
+        if "id" in data:
+            kwargs["id"] = data["id"]
+        return cls(
+            kind=data["kind"],
+            points=tuple(Point.from_dict(p) for p in points),
+            label=data.get("label", ""),
+            color=data.get("color", DEFAULT_COLOR),
+            **kwargs,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """A piece of the radiology report, as the patient will read it, attached to a key image."""
+
+    text: str
+    id: str = field(default_factory=new_id)
+
+    def __post_init__(self) -> None:
+        _text(self.text, "excerpt.text", MAX_EXCERPT_LENGTH)
+        if not self.text.strip():
+            raise AnnotationError("excerpt.text: an excerpt cannot be empty")
+        _text(self.id, "excerpt.id", 64)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Excerpt:
+        _require_keys(data, "excerpt", ("text",))
+        if "id" in data:
+            return cls(text=data["text"], id=data["id"])
+        return cls(text=data["text"])
+
+
+@dataclass(frozen=True, slots=True)
+class KeyImage:
+    """A chosen image: which instance and frame, how it is displayed, what is drawn and said about it.
+
+    ``rows``/``columns`` are the image size, kept so that overlays can be validated without the file.
+    ``frame`` is 1-based, as DICOM numbers frames. ``window`` None means the header's window.
+    """
+
+    sop_instance_uid: str
+    file: str
+    rows: int
+    columns: int
+    frame: int = 1
+    window: Window | None = None
+    crop: Crop | None = None
+    overlays: tuple[Overlay, ...] = ()
+    excerpts: tuple[Excerpt, ...] = ()
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        validate_uid(self.sop_instance_uid, "key_image.sop_instance_uid")
+        if not isinstance(self.file, str) or not self.file:
+            raise AnnotationError("key_image.file: the DICOM file path is required")
+        for name in ("rows", "columns", "frame"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise AnnotationError(f"key_image.{name}: expected a whole number >= 1, got {value!r}")
+        _text(self.caption, "key_image.caption", MAX_LABEL_LENGTH)
+        object.__setattr__(self, "overlays", tuple(self.overlays))
+        object.__setattr__(self, "excerpts", tuple(self.excerpts))
+        if self.crop is not None and (
+            self.crop.x + self.crop.width > self.columns + 1e-6
+            or self.crop.y + self.crop.height > self.rows + 1e-6
+        ):
+            raise AnnotationError(
+                f"key_image.crop: {self.crop} reaches outside the {self.columns}x{self.rows} image"
+            )
+        for index, overlay in enumerate(self.overlays):
+            for point in overlay.points:
+                if not (0 <= point.x <= self.columns and 0 <= point.y <= self.rows):
+                    raise AnnotationError(
+                        f"key_image.overlays[{index}].points: ({point.x:g}, {point.y:g}) is outside "
+                        f"the {self.columns}x{self.rows} image"
+                    )
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """Identity of the shown image: instance UID and frame."""
+        return (self.sop_instance_uid, self.frame)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sop_instance_uid": self.sop_instance_uid,
+            "file": self.file,
+            "frame": self.frame,
+            "rows": self.rows,
+            "columns": self.columns,
+            "window": None if self.window is None else self.window.to_dict(),
+            "crop": None if self.crop is None else self.crop.to_dict(),
+            "caption": self.caption,
+            "overlays": [o.to_dict() for o in self.overlays],
+            "excerpts": [e.to_dict() for e in self.excerpts],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> KeyImage:
+        _require_keys(data, "key_image", ("sop_instance_uid", "file", "rows", "columns"))
+        overlays = _list(data.get("overlays", []), "key_image.overlays")
+        excerpts = _list(data.get("excerpts", []), "key_image.excerpts")
+        window = data.get("window")
+        crop = data.get("crop")
+        return cls(
+            sop_instance_uid=data["sop_instance_uid"],
+            file=data["file"],
+            rows=data["rows"],
+            columns=data["columns"],
+            frame=data.get("frame", 1),
+            window=None if window is None else Window.from_dict(_mapping(window, "window")),
+            crop=None if crop is None else Crop.from_dict(_mapping(crop, "crop")),
+            caption=data.get("caption", ""),
+            overlays=tuple(
+                _indexed(Overlay.from_dict, o, f"key_image.overlays[{i}]")
+                for i, o in enumerate(overlays)
+            ),
+            excerpts=tuple(
+                _indexed(Excerpt.from_dict, e, f"key_image.excerpts[{i}]")
+                for i, e in enumerate(excerpts)
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One consultation: the ordered key images of a study and the report text they came from."""
+
+    key_images: tuple[KeyImage, ...] = ()
+    title: str = ""
+    study_instance_uid: str | None = None
+    report_text: str = ""
+    template: str | None = None
+    language: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key_images", tuple(self.key_images))
+        _text(self.title, "session.title", MAX_LABEL_LENGTH)
+        _text(self.report_text, "session.report_text", 100_000)
+        if self.study_instance_uid is not None:
+            validate_uid(self.study_instance_uid, "session.study_instance_uid")
+        seen: set[tuple[str, int]] = set()
+        for image in self.key_images:
+            if image.key in seen:
+                raise AnnotationError(
+                    f"session.key_images: instance {image.sop_instance_uid} frame {image.frame} "
+                    "is listed twice"
+                )
+            seen.add(image.key)
+
+    def replace_image(self, index: int, image: KeyImage) -> Session:
+        images = list(self.key_images)
+        images[index] = image
+        return replace(self, key_images=tuple(images))
+
+    def with_images(self, images: Iterable[KeyImage]) -> Session:
+        return replace(self, key_images=tuple(images))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "title": self.title,
+            "study_instance_uid": self.study_instance_uid,
+            "template": self.template,
+            "language": self.language,
+            "report_text": self.report_text,
+            "key_images": [k.to_dict() for k in self.key_images],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Session:
+        data = _mapping(data, "session")
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise AnnotationError(
+                f"schema_version: this takehome reads version {SCHEMA_VERSION}, the file says {version!r}"
+            )
+        images = _list(data.get("key_images", []), "key_images")
+        template = data.get("template")
+        language = data.get("language")
+        for name, value in (("template", template), ("language", language)):
+            if value is not None and not isinstance(value, str):
+                raise AnnotationError(f"{name}: expected text or null, got {type(value).__name__}")
+        return cls(
+            key_images=tuple(
+                _indexed(KeyImage.from_dict, k, f"key_images[{i}]") for i, k in enumerate(images)
+            ),
+            title=data.get("title", ""),
+            study_instance_uid=data.get("study_instance_uid"),
+            report_text=data.get("report_text", ""),
+            template=template,
+            language=language,
+        )
+
+
+def _require_keys(data: object, name: str, keys: Iterable[str]) -> None:
+    mapping = _mapping(data, name)
+    for key in keys:
+        if key not in mapping:
+            raise AnnotationError(f"{name}.{key}: missing")
+
+
+def _mapping(data: object, name: str) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise AnnotationError(f"{name}: expected an object, got {type(data).__name__}")
+    return data
+
+
+def _list(data: object, name: str) -> list[Any]:
+    if not isinstance(data, list):
+        raise AnnotationError(f"{name}: expected a list, got {type(data).__name__}")
+    return data
+
+
+_OBJECT_NAMES = ("overlay", "excerpt", "key_image")
+
+
+def _indexed(parse: Any, data: object, where: str) -> Any:
+    """Parse ``data``; rewrite an error's field so it names the full path (``key_images[0].…``)."""
+    try:
+        return parse(_mapping(data, where))
+    except AnnotationError as exc:
+        head, sep, rest = str(exc).partition(":")
+        first, dot, tail = head.partition(".")
+        if first in _OBJECT_NAMES:
+            head = where + dot + tail
+        elif not head.startswith(where):
+            head = f"{where}.{head}"
+        raise AnnotationError(head + sep + rest) from None

@@ -1,0 +1,72 @@
+"""Reading and writing a consultation as JSON (schema-versioned, validated, written atomically)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from takehome.annotations.errors import AnnotationError, SessionFileError
+from takehome.annotations.model import Session
+
+MAX_SESSION_BYTES = 20 * 1024 * 1024
+
+
+def loads_session(text: str, *, source: str = "") -> Session:
+    """Parse a session from JSON text; any problem is a SessionFileError naming the field."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SessionFileError(source, "json", f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise SessionFileError(source, "json", "nested too deeply") from None
+    try:
+        return Session.from_dict(data)
+    except SessionFileError:
+        raise
+    except AnnotationError as exc:
+        field, _, problem = str(exc).partition(": ")
+        raise SessionFileError(source, field, problem or "invalid") from None
+
+
+def load_session(path: str | os.PathLike[str]) -> Session:
+    """Load and validate a session file. Relative image paths stay relative to the file's folder."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_SESSION_BYTES:
+            raise SessionFileError(str(path), "file", f"{size} bytes, larger than a session can be")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SessionFileError(str(path), "file", f"cannot be read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SessionFileError(str(path), "file", "is not UTF-8 text") from None
+    return loads_session(text, source=str(path))
+
+
+def dumps_session(session: Session) -> str:
+    """The session as pretty-printed JSON text."""
+    return json.dumps(session.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def save_session(session: Session, path: str | os.PathLike[str]) -> None:
+    """Write the session atomically: a crash mid-write leaves the previous file intact."""
+    write_atomic(Path(path), dumps_session(session).encode("utf-8"))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,185 @@
+"""Removing a patient's header identifiers from free text (excerpts, labels, captions, titles).
+
+Names match word by word in any order and case (accents folded), IDs match with or without
+separators, dates match in the usual written formats. Each match becomes ``[removed]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from takehome.handouts.deid.identifiers import Identifiers
+
+REDACTION = "[removed]"
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+class RemovalKind(StrEnum):
+    """Why a piece of text was removed."""
+
+    NAME = "name"
+    ID = "id"
+    DATE = "date"
+    PHRASE = "phrase"
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One removed span of the original text (positions only, never the value)."""
+
+    kind: RemovalKind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScrubResult:
+    """The cleaned text and what was taken out of the original."""
+
+    text: str
+    removals: tuple[Removal, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removals)
+
+
+def fold(text: str) -> str:
+    """Lower-case text with accents removed, same length as the input (for matching)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)
+        kept = "".join(c for c in base if not unicodedata.combining(c)) or ch
+        out.append(kept[0].casefold()[0] if kept else ch)
+    return "".join(out)
+
+
+_TRANSLITERATIONS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"}
+
+
+def _name_variants(part: str) -> set[str]:
+    lowered = part.casefold()
+    spelled = "".join(_TRANSLITERATIONS.get(ch, ch) for ch in lowered)
+    return {fold(part), fold(spelled)}
+
+
+def _name_pattern(parts: Iterable[str]) -> re.Pattern[str] | None:
+    words = sorted({v for p in parts for v in _name_variants(p)}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
+
+
+def _id_pattern(ids: Iterable[str]) -> re.Pattern[str] | None:
+    alternatives = []
+    for value in sorted(ids, key=len, reverse=True):
+        chars = re.sub(r"[^0-9a-z]", "", fold(value))
+        if chars:
+            alternatives.append(r"[\s\-./_]?".join(re.escape(c) for c in chars))
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![0-9a-z])(?:" + "|".join(alternatives) + r")(?![0-9a-z])")
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    alternatives = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        words = re.findall(r"\w+", fold(phrase))
+        if words:
+            alternatives.append(r"[\W_]+".join(re.escape(w) for w in words))
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])")
+
+
+def date_spellings(date: dt.date) -> set[str]:
+    """The ways a date is commonly written: numeric in several orders and separators, and in words."""
+    y, m, d = date.year, date.month, date.day
+    years = {f"{y:04d}", f"{y % 100:02d}"}
+    days = {str(d), f"{d:02d}"}
+    months = {str(m), f"{m:02d}"}
+    spellings = {f"{y:04d}{m:02d}{d:02d}"}
+    for sep in "-/.":
+        for mm in months:
+            for dd in days:
+                spellings.add(f"{y:04d}{sep}{mm}{sep}{dd}")
+                for yy in years:
+                    spellings.add(f"{dd}{sep}{mm}{sep}{yy}")
+                    spellings.add(f"{mm}{sep}{dd}{sep}{yy}")
+    month_words = {_MONTHS[m - 1], _MONTHS[m - 1][:3], _MONTHS[m - 1][:3] + "."}
+    if m == 9:
+        month_words.add("Sept")
+    suffix = "th" if 11 <= d <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(d % 10, "th")
+    for word in month_words:
+        for dd in (str(d), f"{d:02d}", f"{d}{suffix}"):
+            for yy in (f"{y:04d}",):
+                spellings.add(f"{dd} {word} {yy}")
+                spellings.add(f"{dd} of {word} {yy}")
+                spellings.add(f"{dd}-{word}-{yy}")
+                spellings.add(f"{word} {dd}, {yy}")
+                spellings.add(f"{word} {dd} {yy}")
+    return {fold(s) for s in spellings}
+
+
+def _date_pattern(dates: Iterable[dt.date]) -> re.Pattern[str] | None:
+    spellings: set[str] = set()
+    for date in dates:
+        spellings |= date_spellings(date)
+    if not spellings:
+        return None
+    alternatives = (re.escape(s).replace(r"\ ", r"\s+") for s in sorted(spellings, key=len, reverse=True))
+    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])")
+
+
+@lru_cache(maxsize=64)
+def _patterns(identifiers: Identifiers) -> tuple[tuple[RemovalKind, re.Pattern[str]], ...]:
+    built = (
+        (RemovalKind.PHRASE, _phrase_pattern(identifiers.phrases)),
+        (RemovalKind.DATE, _date_pattern(identifiers.dates)),
+        (RemovalKind.ID, _id_pattern(identifiers.ids)),
+        (RemovalKind.NAME, _name_pattern(identifiers.name_parts)),
+    )
+    return tuple((kind, pattern) for kind, pattern in built if pattern is not None)
+
+
+def find_identifiers(text: str, identifiers: Identifiers) -> list[Removal]:
+    """Spans of ``text`` that hold one of ``identifiers`` (longest first, no overlaps)."""
+    folded = fold(text)
+    found: list[Removal] = []
+    taken = [False] * len(text)
+    for kind, pattern in _patterns(identifiers):
+        for match in pattern.finditer(folded):
+            start, end = match.span()
+            if start == end or any(taken[start:end]):
+                continue
+            found.append(Removal(kind, start, end))
+            taken[start:end] = [True] * (end - start)
+    return sorted(found, key=lambda r: r.start)
+
+
+def redact_spans(text: str, spans: Iterable[Removal]) -> str:
+    """Replace each span of ``text`` by the redaction marker."""
+    out: list[str] = []
+    last = 0
+    for span in sorted(spans, key=lambda r: r.start):
+        out.append(text[last:span.start])
+        out.append(REDACTION)
+        last = span.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def scrub_text(text: str, identifiers: Identifiers) -> ScrubResult:
+    """``text`` with every header identifier replaced by ``[removed]``."""
+    if not text or not identifiers:
+        return ScrubResult(text, ())
+    removals = find_identifiers(text, identifiers)
+    return ScrubResult(redact_spans(text, removals), tuple(removals))
