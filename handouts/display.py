@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from pydicom.dataset import Dataset
-from pydicom.pixels import (
+from pydicom.pixels.decoders.base import get_decoder
+from pydicom.pixels.processing import (
     apply_color_lut,
     apply_modality_lut,
     apply_voi,
     apply_windowing,
-    get_decoder,
 )
 
 from takehome.annotations.model import Window
@@ -105,7 +105,8 @@ def _window_to_uint8(values: NDArray[Any], window: Window, function: str) -> NDA
     target.WindowWidth = window.width
     target.VOILUTFunction = function if function in ("LINEAR", "LINEAR_EXACT", "SIGMOID") else "LINEAR"
     out = apply_windowing(values.astype(np.float64), target)
-    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    result: NDArray[np.uint8] = np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    return result
 
 
 def header_window(ds: Dataset, frame: int = 1) -> Window | None:

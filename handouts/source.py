@@ -52,7 +52,7 @@ def read_dataset(path: str | os.PathLike[str]) -> Dataset:
         except Exception:
             raise InputError(f"{path}: not a DICOM file") from None
         if "SOPClassUID" not in ds and not has_pixels(ds):
-            raise InputError(f"{path}: not a DICOM file (no DICOM preamble or known elements)")
+            raise InputError(f"{path}: not a DICOM file (no DICOM preamble or known elements)") from None
     except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError) as exc:
         raise InputError(f"{path}: the DICOM file is damaged or truncated ({type(exc).__name__})") from None
     if not has_pixels(ds):

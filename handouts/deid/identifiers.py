@@ -102,8 +102,7 @@ class Identifiers:
 def _datasets(ds: Dataset) -> Iterable[Dataset]:
     yield ds
     for keyword in NESTED_SEQUENCES:
-        for item in ds.get(keyword) or []:
-            yield item
+        yield from ds.get(keyword) or []
 
 
 def _values(ds: Dataset, keyword: str) -> list[str]:

@@ -1,0 +1,67 @@
+"""Embedding a key image at print resolution: cropped, resampled, JPEG or Flate as suits it."""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+from reportlab.lib.utils import ImageReader
+
+PRINT_DPI = 300
+JPEG_QUALITY = 90
+#: Images with at most this many distinct colours (screens, diagrams) compress losslessly.
+_FLATE_MAX_COLOURS = 64
+
+
+class Encoding(StrEnum):
+    """How the pixels are compressed inside the PDF (the PDF filter names)."""
+
+    JPEG = "DCTDecode"
+    FLATE = "FlateDecode"
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedImage:
+    """An image ready for ``canvas.drawImage`` and how it was encoded."""
+
+    reader: ImageReader
+    encoding: Encoding
+    width_px: int
+    height_px: int
+    nbytes: int
+
+
+def choose_encoding(pixels: NDArray[np.uint8]) -> Encoding:
+    """Flate for images with few colours (sharp text and flat areas), JPEG for photographic ones."""
+    flat = pixels.reshape(-1, pixels.shape[2]) if pixels.ndim == 3 else pixels.reshape(-1, 1)
+    step = max(1, flat.shape[0] // 65536)
+    sample = flat[::step]
+    colours = np.unique(sample, axis=0).shape[0]
+    return Encoding.FLATE if colours <= _FLATE_MAX_COLOURS else Encoding.JPEG
+
+
+def prepare_image(pixels: NDArray[np.uint8], region: tuple[int, int, int, int],
+                  width_pt: float, height_pt: float, dpi: int = PRINT_DPI) -> EmbeddedImage:
+    """Cut ``region`` out of ``pixels``, shrink it to ``dpi`` at the printed size, encode it."""
+    x0, y0, x1, y1 = region
+    part = np.ascontiguousarray(pixels[y0:y1, x0:x1])
+    image = Image.fromarray(part, mode="RGB" if part.ndim == 3 else "L")
+    target_w = max(1, math.ceil(width_pt / 72 * dpi))
+    target_h = max(1, math.ceil(height_pt / 72 * dpi))
+    if image.width > target_w * 1.05 or image.height > target_h * 1.05:
+        image = image.resize((min(image.width, target_w), min(image.height, target_h)),
+                             Image.Resampling.LANCZOS)
+    encoding = choose_encoding(part)
+    buffer = io.BytesIO()
+    if encoding is Encoding.JPEG:
+        image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    else:
+        image.save(buffer, format="PNG", optimize=False, compress_level=6)
+    data = buffer.getvalue()
+    buffer = io.BytesIO(data)
+    return EmbeddedImage(ImageReader(buffer), encoding, image.width, image.height, len(data))

@@ -1,0 +1,138 @@
+"""From a session and its DICOM files to de-identified handout content.
+
+This is the de-identification boundary: header values never pass it except through the plain
+caption, and every free text (title, captions, labels, excerpts) is scrubbed of the header's
+identifiers. Anything unexpected here fails closed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydicom.dataset import Dataset
+
+from takehome.annotations.model import KeyImage, Session, ShapeKind
+from takehome.annotations.spacing import Length, line_length, spacing_for
+from takehome.handouts.caption import describe
+from takehome.handouts.content import HandoutContent, HandoutImage
+from takehome.handouts.deid import Identifiers, scrub_text
+from takehome.handouts.display import frame_count, render
+from takehome.handouts.errors import DeidentificationError, HandoutError, InputError
+from takehome.handouts.source import read_dataset
+from takehome.handouts.template import Template
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedImage:
+    """A key image with its dataset and resolved file path."""
+
+    key_image: KeyImage
+    dataset: Dataset
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class DeidSummary:
+    """How many identifiers were removed from the handout's text (counts only, no values)."""
+
+    removed: int
+    texts_changed: int
+
+
+def resolve_file(file: str, base_dir: str | os.PathLike[str] | None) -> Path:
+    path = Path(file).expanduser()
+    if not path.is_absolute() and base_dir is not None:
+        path = Path(base_dir) / path
+    return path
+
+
+def key_image_from_file(path: str | os.PathLike[str], frame: int = 1) -> tuple[KeyImage, Dataset]:
+    """A key image (no overlays) for ``frame`` of the DICOM file at ``path``."""
+    ds = read_dataset(path)
+    frames = frame_count(ds)
+    if not 1 <= frame <= frames:
+        raise InputError(f"{path}: frame {frame} does not exist (the image has {frames} frame(s))")
+    rows, columns = int(ds.Rows), int(ds.Columns)
+    image = KeyImage(sop_instance_uid=str(ds.SOPInstanceUID), file=str(path), rows=rows,
+                     columns=columns, frame=frame)
+    return image, ds
+
+
+def load_images(session: Session, base_dir: str | os.PathLike[str] | None = None) -> list[LoadedImage]:
+    """Open every key image's file and check it is the instance the session names."""
+    if not session.key_images:
+        raise InputError("session: it has no key images; mark at least one image")
+    loaded = []
+    for index, image in enumerate(session.key_images):
+        path = resolve_file(image.file, base_dir)
+        where = f"key_images[{index}]"
+        if not path.is_file():
+            raise InputError(f"{where}: instance {image.sop_instance_uid} is missing (no file {path})")
+        ds = read_dataset(path)
+        if str(ds.SOPInstanceUID) != image.sop_instance_uid:
+            raise InputError(f"{where}: {path} holds instance {ds.SOPInstanceUID}, "
+                             f"not {image.sop_instance_uid}")
+        if (int(ds.Rows), int(ds.Columns)) != (image.rows, image.columns):
+            raise InputError(f"{where}: {path} is {ds.Columns}x{ds.Rows}, the session says "
+                             f"{image.columns}x{image.rows}")
+        if image.frame > frame_count(ds):
+            raise InputError(f"{where}: frame {image.frame} does not exist in {path}")
+        loaded.append(LoadedImage(image, ds, path))
+    return loaded
+
+
+def overlay_texts(loaded: LoadedImage) -> tuple[str, ...]:
+    """The printed text of each overlay: its label, with the measured length for lines."""
+    texts = []
+    for overlay in loaded.key_image.overlays:
+        label = overlay.label.strip()
+        if overlay.kind is ShapeKind.LINE:
+            spacing = spacing_for(loaded.dataset, loaded.key_image.frame, overlay.points)
+            length: Length = line_length(overlay, spacing)
+            label = f"{label} ({length})" if label else str(length)
+        texts.append(label)
+    return tuple(texts)
+
+
+def prepare_content(session: Session, loaded: list[LoadedImage], template: Template) -> tuple[
+        HandoutContent, DeidSummary]:
+    """Render every key image and scrub every text; the result is safe to print."""
+    try:
+        identifiers = Identifiers.union(Identifiers.from_dataset(item.dataset) for item in loaded)
+    except Exception as exc:  # fail closed: without the identifiers nothing can be checked
+        raise DeidentificationError(
+            f"the header identifiers could not be read ({type(exc).__name__}); nothing was written"
+        ) from None
+    removed = 0
+    changed = 0
+
+    def clean(text: str) -> str:
+        nonlocal removed, changed
+        result = scrub_text(text, identifiers)
+        if result.changed:
+            removed += len(result.removals)
+            changed += 1
+        return result.text
+
+    images = []
+    for item in loaded:
+        key = item.key_image
+        display = render(item.dataset, key.frame, key.window, path=str(item.path))
+        caption = clean(key.caption.strip()) if key.caption.strip() else describe(item.dataset)
+        images.append(HandoutImage(
+            pixels=display.pixels,
+            crop=key.crop,
+            overlays=key.overlays,
+            labels=tuple(clean(t) for t in overlay_texts(item)),
+            caption=caption,
+            excerpts=tuple(clean(e.text) for e in key.excerpts),
+            spacing=spacing_for(item.dataset, key.frame),
+        ))
+    title = clean(session.title.strip()) if session.title.strip() else template.title
+    return HandoutContent(title=title, images=tuple(images)), DeidSummary(removed, changed)
+
+
+__all__ = ["DeidSummary", "HandoutError", "LoadedImage", "key_image_from_file", "load_images",
+           "prepare_content", "resolve_file"]
