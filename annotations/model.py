@@ -218,6 +218,51 @@ class Overlay:
         )
 
 
+#: Graphic types a read-only shape may have (DICOM presentation state Graphic Type values).
+READ_ONLY_GRAPHIC_TYPES = ("POINT", "POLYLINE", "INTERPOLATED", "CIRCLE", "ELLIPSE", "MULTIPOINT")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOnlyShape:
+    """A shape imported from a DICOM presentation state that takehome cannot edit, kept as it was.
+
+    ``graphic_type`` is the DICOM Graphic Type; ``points`` are in image pixel space like overlays.
+    """
+
+    graphic_type: str
+    points: tuple[Point, ...]
+    label: str = ""
+    color: str = DEFAULT_COLOR
+    filled: bool = False
+
+    def __post_init__(self) -> None:
+        if self.graphic_type not in READ_ONLY_GRAPHIC_TYPES:
+            known = ", ".join(READ_ONLY_GRAPHIC_TYPES)
+            raise AnnotationError(f"read_only_shape.graphic_type: unknown DICOM graphic type "
+                                  f"{self.graphic_type!r} (expected one of {known})")
+        points = tuple(p if isinstance(p, Point) else Point.from_dict(p) for p in self.points)
+        if not points:
+            raise AnnotationError("read_only_shape.points: at least one point is required")
+        object.__setattr__(self, "points", points)
+        _text(self.label, "read_only_shape.label", MAX_LABEL_LENGTH)
+        if not isinstance(self.color, str) or not _COLOR_RE.match(self.color):
+            raise AnnotationError(f"read_only_shape.color: expected '#rrggbb', got {self.color!r}")
+        if not isinstance(self.filled, bool):
+            raise AnnotationError(f"read_only_shape.filled: expected true or false, got {self.filled!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"graphic_type": self.graphic_type, "points": [p.to_dict() for p in self.points],
+                "label": self.label, "color": self.color, "filled": self.filled}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReadOnlyShape:
+        _require_keys(data, "read_only_shape", ("graphic_type", "points"))
+        points = _list(data["points"], "read_only_shape.points")
+        return cls(graphic_type=data["graphic_type"], points=tuple(Point.from_dict(p) for p in points),
+                   label=data.get("label", ""), color=data.get("color", DEFAULT_COLOR),
+                   filled=data.get("filled", False))
+
+
 @dataclass(frozen=True, slots=True)
 class Excerpt:
     """A piece of the radiology report, as the patient will read it, attached to a key image."""
@@ -260,6 +305,8 @@ class KeyImage:
     overlays: tuple[Overlay, ...] = ()
     excerpts: tuple[Excerpt, ...] = ()
     caption: str = ""
+    #: Shapes imported from a DICOM presentation state with no takehome equivalent (not editable).
+    read_only_shapes: tuple[ReadOnlyShape, ...] = ()
 
     def __post_init__(self) -> None:
         validate_uid(self.sop_instance_uid, "key_image.sop_instance_uid")
@@ -272,6 +319,7 @@ class KeyImage:
         _text(self.caption, "key_image.caption", MAX_LABEL_LENGTH)
         object.__setattr__(self, "overlays", tuple(self.overlays))
         object.__setattr__(self, "excerpts", tuple(self.excerpts))
+        object.__setattr__(self, "read_only_shapes", tuple(self.read_only_shapes))
         if self.crop is not None and (
             self.crop.x + self.crop.width > self.columns + 1e-6
             or self.crop.y + self.crop.height > self.rows + 1e-6
@@ -293,7 +341,7 @@ class KeyImage:
         return (self.sop_instance_uid, self.frame)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "sop_instance_uid": self.sop_instance_uid,
             "file": self.file,
             "frame": self.frame,
@@ -305,12 +353,16 @@ class KeyImage:
             "overlays": [o.to_dict() for o in self.overlays],
             "excerpts": [e.to_dict() for e in self.excerpts],
         }
+        if self.read_only_shapes:  # only when present: older readers and files stay unchanged
+            data["read_only_shapes"] = [s.to_dict() for s in self.read_only_shapes]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> KeyImage:
         _require_keys(data, "key_image", ("sop_instance_uid", "file", "rows", "columns"))
         overlays = _list(data.get("overlays", []), "key_image.overlays")
         excerpts = _list(data.get("excerpts", []), "key_image.excerpts")
+        shapes = _list(data.get("read_only_shapes", []), "key_image.read_only_shapes")
         window = data.get("window")
         crop = data.get("crop")
         return cls(
@@ -329,6 +381,10 @@ class KeyImage:
             excerpts=tuple(
                 _indexed(Excerpt.from_dict, e, f"key_image.excerpts[{i}]")
                 for i, e in enumerate(excerpts)
+            ),
+            read_only_shapes=tuple(
+                _indexed(ReadOnlyShape.from_dict, s, f"key_image.read_only_shapes[{i}]")
+                for i, s in enumerate(shapes)
             ),
         )
 
@@ -423,7 +479,7 @@ def _list(data: object, name: str) -> list[Any]:
     return data
 
 
-_OBJECT_NAMES = ("overlay", "excerpt", "key_image")
+_OBJECT_NAMES = ("overlay", "excerpt", "key_image", "read_only_shape")
 
 
 def _indexed(parse: Any, data: object, where: str) -> Any:
