@@ -1,27 +1,557 @@
-"""The takehome panel: the whole widget a viewer docks (canvas, key images, excerpts, preview, export).
+"""The takehome panel: the whole widget a viewer docks.
 
-Driven only through :class:`takehome.plugin.host.Host`. (Early skeleton: the full panel lands next.)
+Canvas with the overlay tools, the key image strip, report excerpts, the live handout preview,
+Export PDF and Print. Driven only through :class:`takehome.plugin.host.Host`; every edit is an
+undoable step and is autosaved at once. Errors show in the panel's message bar.
 """
 
 from __future__ import annotations
 
-from qtpy.QtWidgets import QLabel, QVBoxLayout, QWidget
+import weakref
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 
+from qtpy.QtCore import Qt, Signal
+from qtpy.QtGui import QAction, QActionGroup, QKeySequence, QPixmap
+from qtpy.QtPrintSupport import QPrintDialog, QPrinter
+from qtpy.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from takehome.annotations.errors import AnnotationError, SessionFileError, TakehomeError
+from takehome.annotations.model import KeyImage, Overlay, Session, ShapeKind, Window
+from takehome.annotations.spacing import line_length
+from takehome.handouts.build import BuildResult
+from takehome.plugin import edits
+from takehome.plugin.autosave import Autosaver, study_key
+from takehome.plugin.canvas import ImageCanvas, Tool
+from takehome.plugin.commands import SessionStore
+from takehome.plugin.excerpts import ExcerptEditor
+from takehome.plugin.export import SUGGESTED_NAME, HandoutOutput
 from takehome.plugin.host import Host, ImageRef
+from takehome.plugin.images import ImageLibrary, ShownImage
+from takehome.plugin.messages import MessageBar, describe_error, guarded
+from takehome.plugin.preview import PreviewPane
+from takehome.plugin.qtimage import thumbnail
+from takehome.plugin.strip import KeyImageStrip
+
+Key = tuple[str, int]
+
+#: Window presets for CT, in Hounsfield units (centre, width).
+CT_PRESETS: dict[str, Window] = {
+    "Soft tissue": Window(40, 400),
+    "Lung": Window(-600, 1500),
+    "Bone": Window(400, 1800),
+    "Brain": Window(40, 80),
+}
+
+#: Tool, button text, shortcut, tooltip.
+TOOLS: tuple[tuple[Tool, str, str, str], ...] = (
+    (Tool.SELECT, "Select", "V", "Select, move and resize drawings; drag empty space to pan"),
+    (Tool.CONTRAST, "Contrast", "W", "Drag to change brightness (up/down) and contrast (left/right)"),
+    (Tool.ARROW, "Arrow", "A", "Drag from the label's place to what it points at"),
+    (Tool.LINE, "Line", "L", "Drag to measure; the length shows in mm when the image knows its scale"),
+    (Tool.ELLIPSE, "Circle", "E", "Drag a box around the area to circle"),
+    (Tool.RECTANGLE, "Box", "R", "Drag a box around the area"),
+    (Tool.TEXT, "Text", "T", "Click where the note goes, type it, press Enter"),
+)
+
+
+def _alive(obj: object) -> bool:
+    """False once the Qt object behind ``obj`` was deleted (a host may call us late)."""
+    try:
+        import shiboken6  # type: ignore[import-not-found]
+
+        return bool(shiboken6.isValid(obj))
+    except ImportError:  # PyQt6
+        try:
+            from PyQt6 import sip  # type: ignore[import-not-found]
+
+            return not sip.isdeleted(obj)
+        except ImportError:  # pragma: no cover
+            return True
 
 
 class TakehomePanel(QWidget):
-    """The takehome panel for one open study."""
+    """The takehome panel for the study a host shows."""
+
+    #: the session after each edit has been autosaved (path of the autosave file)
+    autosaved = Signal(str)
 
     def __init__(self, host: Host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("takehome-panel")
+        self.setWindowTitle("takehome")
         self._host = host
-        layout = QVBoxLayout(self)
-        self._status = QLabel(self)
-        layout.addWidget(self._status)
-        host.on_current_image_changed(self._on_current_image_changed)
-        self._on_current_image_changed(host.current_image())
+        self.library = ImageLibrary()
+        self.store = SessionStore(parent=self)
+        self.autosaver: Autosaver | None = None
+        self._images: list[ImageRef] = []
+        self._known: set[Key] = set()
+        self._focus: ImageRef | None = None
+        self._view_windows: dict[Key, Window | None] = {}
+        self._shown_state: tuple[Key, Window | None] | None = None
+        self._thumbs: dict[tuple[KeyImage, int], QPixmap] = {}
+        self._window_gesture = 0
+        self._export_dir = Path.home()
 
-    def _on_current_image_changed(self, ref: ImageRef | None) -> None:
-        self._status.setText("No image shown" if ref is None else f"Image {ref.frame}")
+        self.messages = MessageBar(self)
+        self.canvas = ImageCanvas(self)
+        self.canvas.describe = self._describe_overlay
+        self.info = QLabel(self)
+        self.info.setWordWrap(True)
+        self.strip = KeyImageStrip(self)
+        self.excerpt_editor = ExcerptEditor(self)
+        self.preview = PreviewPane(self)
+        self.output = HandoutOutput(self)
+        self.toolbar = QToolBar(self)
+        self._build_actions()
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.canvas, 1)
+        left_layout.addWidget(self.info)
+        left_layout.addWidget(self.strip)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.excerpt_editor, "Report excerpts")
+        self.tabs.addTab(self.preview, "Preview")
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.messages)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(splitter, 1)
+
+        self.store.changed.connect(self._session_changed)
+        self.canvas.overlay_committed.connect(self._overlay_committed)
+        self.canvas.overlay_deleted.connect(self._overlay_deleted)
+        self.canvas.window_changing.connect(self._window_changing)
+        self.canvas.window_committed.connect(self._window_committed)
+        self.canvas.tool_changed.connect(self._tool_changed)
+        self.strip.reordered.connect(self._reordered)
+        self.strip.remove_requested.connect(self._remove_key_image)
+        self.strip.activated.connect(self._strip_activated)
+        self.excerpt_editor.report_changed.connect(self._report_changed)
+        self.excerpt_editor.attach_requested.connect(self._attach_sentences)
+        self.excerpt_editor.excerpts_changed.connect(self._excerpts_changed)
+        self.output.exported.connect(self._exported)
+        self.output.printed.connect(self._printed)
+        self.output.failed.connect(self.messages.error)
+        self.output.cancelled.connect(
+            lambda: self.messages.show_message("Cancelled: nothing was written or printed.", "info"))
+
+        ref = weakref.ref(self)
+
+        def follow(image: ImageRef | None) -> None:
+            panel = ref()
+            if panel is not None and _alive(panel):
+                panel._host_changed(image)
+
+        host.on_current_image_changed(follow)
+        self.reload_study()
+
+    # ----- actions and shortcuts -----
+    def _action(self, text: str, shortcut: QKeySequence | str | None, tip: str,
+                slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            tip = f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+        action.setToolTip(tip)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.tool_actions: dict[Tool, QAction] = {}
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        for tool, text, key, tip in TOOLS:
+            action = self._action(text, key, tip, lambda t=tool: self.canvas.set_tool(t))
+            action.setCheckable(True)
+            group.addAction(action)
+            self.toolbar.addAction(action)
+            self.tool_actions[tool] = action
+        self.tool_actions[Tool.SELECT].setChecked(True)
+        self.toolbar.addSeparator()
+        self.presets = QComboBox(self)
+        self.presets.setToolTip("Brightness/contrast presets (CT); right-drag on the image to adjust")
+        self.presets.activated.connect(self._preset_chosen)
+        self.toolbar.addWidget(self.presets)
+        self.toolbar.addSeparator()
+        self.mark_action = self._action("Key image", "K", "Add the image on the canvas to the handout, "
+                                        "or take it out", self.toggle_key_image)
+        self.mark_action.setCheckable(True)
+        self.toolbar.addAction(self.mark_action)
+        self.delete_action = self._action("Delete", QKeySequence.StandardKey.Delete,
+                                          "Delete the selected drawing", self.delete_selected)
+        self.delete_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete),
+                                         QKeySequence(Qt.Key.Key_Backspace)])
+        self.toolbar.addAction(self.delete_action)
+        stack = self.store.undo_stack
+        self.undo_action = stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.redo_action = stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo),
+                                       QKeySequence("Ctrl+Shift+Z")])
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        self.export_action = self._action("Export PDF…", "Ctrl+E", "Save the de-identified handout as a "
+                                          "PDF", lambda: self.export_pdf())
+        self.print_action = self._action("Print…", QKeySequence.StandardKey.Print, "Print the handout",
+                                         lambda: self.print_handout())
+        self.toolbar.addAction(self.export_action)
+        self.toolbar.addAction(self.print_action)
+        self.escape_action = self._action("Cancel", "Escape", "Deselect", lambda: self.canvas.select(None))
+
+    def _tool_changed(self, name: str) -> None:
+        action = self.tool_actions.get(Tool(name))
+        if action is not None and not action.isChecked():
+            action.setChecked(True)
+
+    # ----- study and host -----
+    @property
+    def session(self) -> Session:
+        return self.store.session
+
+    @property
+    def focus(self) -> ImageRef | None:
+        """The image on the canvas."""
+        return self._focus
+
+    @guarded
+    def reload_study(self) -> None:
+        """Read the host's study again and restore its autosaved work."""
+        images = list(self._host.study_images())
+        self._images = images
+        self._known = {(i.sop_instance_uid, i.frame) for i in images}
+        self._view_windows.clear()
+        self._thumbs.clear()
+        if not images:
+            self.autosaver = None
+            self.store.reset(Session())
+            self._set_focus(None)
+            self.messages.show_message("This study has no images to show. Open a study that holds "
+                                       "DICOM images (files with pixel data).", "warning")
+            return
+        uid: str | None = None
+        try:
+            uid = self.library.study_uid(images[0])
+        except TakehomeError as exc:
+            self.messages.error(describe_error(exc))
+        self.autosaver = Autosaver(study_key(uid, [i.sop_instance_uid for i in images]))
+        saved: Session | None = None
+        try:
+            saved = self.autosaver.load()
+        except SessionFileError as exc:
+            kept = self.autosaver.set_aside()
+            where = f" (kept as {kept.name})" if kept is not None else ""
+            self.messages.show_message(f"The autosaved work for this study could not be read{where}: "
+                                       f"{exc.problem}. A new handout was started.", "warning")
+        if saved is None:
+            try:
+                saved = Session(study_instance_uid=uid)
+            except AnnotationError:
+                saved = Session()
+        elif saved.key_images:
+            self.messages.show_message(f"Restored your work on this study: {len(saved.key_images)} "
+                                       "key image(s).", "info")
+        self.store.reset(saved)
+        self._set_focus(self._host.current_image())
+
+    def _host_changed(self, image: ImageRef | None) -> None:
+        if image is not None and (image.sop_instance_uid, image.frame) not in self._known:
+            self.reload_study()
+        self._set_focus(image)
+
+    def _strip_activated(self, key: Key) -> None:
+        image = edits.find(self.session, key)
+        if image is not None:
+            self._set_focus(ImageRef(image.sop_instance_uid, image.file, image.frame))
+
+    def _set_focus(self, image: ImageRef | None) -> None:
+        self._focus = image
+        self._refresh_canvas()
+        self._refresh_side()
+
+    # ----- showing -----
+    def _focus_key(self) -> Key | None:
+        return None if self._focus is None else (self._focus.sop_instance_uid, self._focus.frame)
+
+    def _focus_image(self) -> KeyImage | None:
+        key = self._focus_key()
+        return None if key is None else edits.find(self.session, key)
+
+    def _focus_window(self) -> Window | None:
+        key = self._focus_key()
+        image = self._focus_image()
+        if image is not None:
+            return image.window
+        return None if key is None else self._view_windows.get(key)
+
+    def _refresh_canvas(self, force: bool = False) -> None:
+        key = self._focus_key()
+        if self._focus is None or key is None:
+            self.canvas.set_image(None)
+            self._shown_state = None
+            self._update_info()
+            return
+        image = self._focus_image()
+        window = self._focus_window()
+        overlays = image.overlays if image is not None else ()
+        if force or self._shown_state != (key, window) or self.canvas.shown is None:
+            try:
+                shown = self.library.show(self._focus, window)
+            except TakehomeError as exc:
+                self.canvas.set_image(None)
+                self._shown_state = None
+                self.messages.error(describe_error(exc))
+                self._update_info()
+                return
+            self._shown_state = (key, window)
+            self.canvas.set_image(shown, overlays)
+            self._update_presets(shown)
+        else:
+            self.canvas.set_overlays(overlays)
+        self._update_info()
+
+    def _update_presets(self, shown: ShownImage) -> None:
+        self.presets.clear()
+        if shown.is_color:
+            self.presets.addItem("Colour image", None)
+            self.presets.setEnabled(False)
+            return
+        self.presets.setEnabled(True)
+        self.presets.addItem("Window: as stored", None)
+        if shown.modality.upper() == "CT":
+            for name, window in CT_PRESETS.items():
+                self.presets.addItem(f"{name} ({window.center:g}/{window.width:g})", window)
+
+    def _update_info(self) -> None:
+        image = self._focus_image()
+        self.mark_action.setChecked(image is not None)
+        if self._focus is None:
+            self.info.setText("No image shown. Choose an image in the viewer.")
+            return
+        if image is None:
+            self.info.setText("Not in the handout yet: press K (Key image) or just start drawing.")
+            return
+        number = self.session.key_images.index(image) + 1
+        total = len(self.session.key_images)
+        self.info.setText(f"Key image {number} of {total}: {len(image.overlays)} drawing(s), "
+                          f"{len(image.excerpts)} excerpt(s). Right-drag: brightness/contrast; "
+                          "wheel: zoom; double-click a drawing to edit its label.")
+
+    def _describe_overlay(self, overlay: Overlay) -> str:
+        if overlay.kind is not ShapeKind.LINE or self._focus is None:
+            return overlay.label
+        try:
+            length = line_length(overlay, self.library.spacing(self._focus, overlay.points))
+        except TakehomeError:
+            return overlay.label
+        return f"{overlay.label} ({length})" if overlay.label.strip() else str(length)
+
+    def _refresh_side(self) -> None:
+        image = self._focus_image()
+        if image is None:
+            hint = ("The image on the canvas is not in the handout yet; attaching sentences adds it."
+                    if self._focus is not None else "No image on the canvas.")
+            self.excerpt_editor.set_excerpts(None, hint)
+        else:
+            number = self.session.key_images.index(image) + 1
+            self.excerpt_editor.set_excerpts(image.excerpts, f"Key image {number}")
+        self.excerpt_editor.set_report(self.session.report_text)
+
+    def _refresh_strip(self) -> None:
+        entries = []
+        for number, image in enumerate(self.session.key_images, start=1):
+            pixmap = self._thumbs.get((image, number))
+            if pixmap is None:
+                try:
+                    shown = self.library.show(ImageRef(image.sop_instance_uid, image.file, image.frame),
+                                              image.window)
+                    pixmap = thumbnail(shown.display.pixels, image.overlays, self.strip.iconSize().width(),
+                                       badge=str(number))
+                except TakehomeError:
+                    pixmap = QPixmap(self.strip.iconSize())
+                    pixmap.fill(Qt.GlobalColor.darkRed)
+                self._thumbs[(image, number)] = pixmap
+            entries.append((image, pixmap))
+        live = {(image, number) for number, (image, _) in enumerate(entries, start=1)}
+        self._thumbs = {k: v for k, v in self._thumbs.items() if k in live}
+        self.strip.set_images(entries, self._focus_key())
+
+    def _session_changed(self, session: Session) -> None:
+        if self.autosaver is not None:
+            try:
+                self.autosaver.save(session)
+                self.autosaved.emit(str(self.autosaver.path))
+            except TakehomeError as exc:
+                self.messages.error(describe_error(exc))
+        self._refresh_canvas()
+        self._refresh_strip()
+        self._refresh_side()
+        self.preview.request(session)
+
+    # ----- edits -----
+    def _edit_focus(self, change: Callable[[KeyImage], KeyImage], text: str,
+                    merge_key: str | None = None) -> None:
+        if self._focus is None:
+            raise AnnotationError("no image is shown: choose an image in the viewer first")
+        image = self._focus_image()
+        if image is None:
+            key = self._focus_key()
+            window = self._view_windows.get(key) if key is not None else None
+            image = replace(self.library.key_image(self._focus), window=window)
+            text = f"Mark key image; {text[:1].lower()}{text[1:]}"
+        self.store.edit(edits.update_image(self.session, change(image)), text, merge_key)
+
+    @guarded
+    def _overlay_committed(self, overlay: Overlay, text: str) -> None:
+        self._edit_focus(lambda image: edits.upsert_overlay(image, overlay), text)
+
+    @guarded
+    def _overlay_deleted(self, overlay_id: str) -> None:
+        image = self._focus_image()
+        if image is not None:
+            self.store.edit(edits.update_image(self.session, edits.delete_overlay(image, overlay_id)),
+                            "Delete drawing")
+
+    def delete_selected(self) -> None:
+        self.canvas.delete_selected()
+
+    @guarded
+    def _window_changing(self, window: Window) -> None:
+        if self._focus is None:
+            return
+        shown = self.library.show(self._focus, window)
+        self.canvas.set_image(shown, self.canvas.overlays)
+
+    @guarded
+    def _window_committed(self, window: Window | None) -> None:
+        key = self._focus_key()
+        if key is None:
+            return
+        self._window_gesture += 1
+        if self._focus_image() is not None:
+            self._edit_focus(lambda image: edits.set_window(image, window), "Change brightness/contrast")
+        else:
+            self._view_windows[key] = window
+            self._refresh_canvas()
+
+    def _preset_chosen(self, index: int) -> None:
+        self._window_committed(self.presets.itemData(index))
+
+    @guarded
+    def toggle_key_image(self) -> None:
+        """Add the image on the canvas to the handout, or take it out (undoable)."""
+        key = self._focus_key()
+        if self._focus is None or key is None:
+            self.messages.show_message("No image is shown: choose an image in the viewer first.", "warning")
+            return
+        if self._focus_image() is not None:
+            self.store.edit(edits.remove_key_image(self.session, key), "Remove key image")
+        else:
+            image = replace(self.library.key_image(self._focus), window=self._view_windows.get(key))
+            self.store.edit(edits.add_key_image(self.session, image), "Mark key image")
+
+    @guarded
+    def _remove_key_image(self, key: Key) -> None:
+        self.store.edit(edits.remove_key_image(self.session, tuple(key)), "Remove key image")
+
+    @guarded
+    def _reordered(self, keys: list[Key]) -> None:
+        new = edits.reorder(self.session, [tuple(k) for k in keys])
+        if new != self.session:
+            self.store.edit(new, "Reorder key images")
+        else:
+            self._refresh_strip()
+
+    @guarded
+    def _report_changed(self, text: str) -> None:
+        self.store.edit(replace(self.session, report_text=text), "Edit report text", "report-text")
+
+    @guarded
+    def _attach_sentences(self, sentences: list[str]) -> None:
+        self._edit_focus(lambda image: edits.add_excerpts(image, sentences), "Attach excerpts")
+
+    @guarded
+    def _excerpts_changed(self, excerpts: list[object]) -> None:
+        if self._focus_image() is None:
+            return
+        self._edit_focus(lambda image: edits.set_excerpts(image, excerpts), "Edit excerpts")  # type: ignore[arg-type]
+
+    # ----- output -----
+    @guarded
+    def export_pdf(self, path: str | Path | None = None) -> None:
+        """Save the handout as a PDF (asks where when ``path`` is None)."""
+        self.excerpt_editor.flush()
+        session = self.session
+        if not session.key_images:
+            self.messages.show_message("Mark at least one key image (K) before exporting.", "warning")
+            return
+        if path is None:
+            chosen, _filter = QFileDialog.getSaveFileName(self, "Export handout PDF",
+                                                          str(self._export_dir / SUGGESTED_NAME),
+                                                          "PDF documents (*.pdf)")
+            if not chosen:
+                return
+            path = chosen
+        out = Path(path)
+        if out.suffix.lower() != ".pdf":
+            out = out.with_name(out.name + ".pdf")
+        self._export_dir = out.parent
+        self.output.export_pdf(session, out)
+
+    @guarded
+    def print_handout(self, printer: QPrinter | None = None) -> None:
+        """Print the handout (asks for the printer when ``printer`` is None)."""
+        self.excerpt_editor.flush()
+        session = self.session
+        if not session.key_images:
+            self.messages.show_message("Mark at least one key image (K) before printing.", "warning")
+            return
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            dialog = QPrintDialog(printer, self)
+            dialog.setWindowTitle("Print handout")
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+        self.output.print_pages(session, printer)
+
+    def _exported(self, result: BuildResult) -> None:
+        removed = result.deid.removed
+        scrubbed = f"; {removed} identifier(s) removed from the text" if removed else ""
+        self.messages.show_message(f"Handout saved to {result.out} ({result.pdf.pages} page(s){scrubbed}).",
+                                   "info")
+
+    def _printed(self, pages: int) -> None:
+        self.messages.show_message(f"Sent {pages} page(s) to the printer.", "info")
+
+    # ----- lifecycle -----
+    def flush(self) -> None:
+        """Commit pending typing (the report box) so that the autosave has everything."""
+        self.excerpt_editor.flush()
+
+    def closeEvent(self, event: object) -> None:  # type: ignore[override]
+        self.flush()
+        self.preview.shutdown()
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,88 @@
+"""The panel's message bar: clear, dismissible messages instead of tracebacks or frozen dialogs."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from qtpy.QtCore import Signal
+from qtpy.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+
+from takehome.annotations.errors import TakehomeError
+
+_STYLES = {
+    "error": "background:#fde2e1;color:#5c0b07;border:1px solid #e0a19c;border-radius:4px;",
+    "warning": "background:#fff4d6;color:#4a3700;border:1px solid #e3c77a;border-radius:4px;",
+    "info": "background:#e3f0fc;color:#0b2e4f;border:1px solid #9cc1e0;border-radius:4px;",
+}
+
+
+class MessageBar(QFrame):
+    """One message at a time, with its severity; hidden when there is nothing to say."""
+
+    shown = Signal(str, str)  # (level, text)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("takehome-message")
+        self._label = QLabel(self)
+        self._label.setWordWrap(True)
+        self._label.setTextInteractionFlags(self._label.textInteractionFlags()
+                                            | self._label.textInteractionFlags().TextSelectableByMouse)
+        close = QToolButton(self)
+        close.setText("✕")
+        close.setToolTip("Dismiss")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.clear)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self._label, 1)
+        layout.addWidget(close)
+        self.level = ""
+        self.hide()
+
+    def text(self) -> str:
+        return self._label.text()
+
+    def show_message(self, text: str, level: str = "info") -> None:
+        self.level = level
+        self._label.setText(text)
+        self.setStyleSheet(f"QFrame#takehome-message {{{_STYLES.get(level, _STYLES['info'])}}}")
+        self.show()
+        self.shown.emit(level, text)
+
+    def error(self, text: str) -> None:
+        self.show_message(text, "error")
+
+    def clear(self) -> None:
+        self.level = ""
+        self._label.clear()
+        self.hide()
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def describe_error(exc: BaseException) -> str:
+    """A one-paragraph message for the clinician (project errors already say what and what to do)."""
+    if isinstance(exc, TakehomeError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return "Not enough memory for this image or handout; close other studies and try again."
+    return (f"Something unexpected went wrong ({type(exc).__name__}: {exc}). Your work is autosaved; "
+            "please report this problem.")
+
+
+def guarded(method: F) -> F:
+    """Run a panel slot; any error becomes a message in the panel's bar instead of a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            self.messages.error(describe_error(exc))
+            return None
+
+    return wrapper  # type: ignore[return-value]

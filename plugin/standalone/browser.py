@@ -1,0 +1,200 @@
+"""The standalone viewer's series browser: series list with thumbnails, and a slice view.
+
+The wheel (or Up/Down, Page Up/Down, the slider) steps through the series' images, frame by frame
+for multi-frame images.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from qtpy.QtCore import QSize, Qt, QTimer, Signal
+from qtpy.QtGui import QKeyEvent
+from qtpy.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSlider, QSplitter, QVBoxLayout, QWidget
+
+from takehome.annotations.errors import TakehomeError
+from takehome.plugin.host import ImageRef
+from takehome.plugin.images import ImageLibrary
+from takehome.plugin.qtimage import thumbnail
+from takehome.plugin.standalone.study import Series, Study
+
+
+class _SliceViewBox(pg.ViewBox):  # type: ignore[misc]
+    """Wheel scrolls slices instead of zooming (Ctrl+wheel zooms)."""
+
+    def __init__(self, view: SliceView) -> None:
+        super().__init__(invertY=True, lockAspect=True, enableMenu=False)
+        self._view = view
+
+    def wheelEvent(self, ev: Any, axis: Any = None) -> None:
+        if ev.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            super().wheelEvent(ev, axis)
+            return
+        delta = ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y()
+        self._view.step(-1 if delta > 0 else 1)
+        ev.accept()
+
+
+class SliceView(QWidget):
+    """One series' images, one at a time."""
+
+    #: the shown image changed (ImageRef)
+    current_changed = Signal(object)
+
+    def __init__(self, library: ImageLibrary, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self.graphics = pg.GraphicsView(self)
+        self.graphics.setBackground("#000000")
+        self.viewbox = _SliceViewBox(self)
+        self.graphics.setCentralItem(self.viewbox)
+        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.viewbox.addItem(self.image_item)
+        self.caption = QLabel(self)
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setMinimum(0)
+        self.slider.valueChanged.connect(self._slider_moved)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.slider)
+        layout.addWidget(self.caption)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.series: Series | None = None
+        self.index = 0
+
+    def set_series(self, series: Series | None, index: int = 0) -> None:
+        self.series = series
+        count = len(series.images) if series is not None else 0
+        self.slider.blockSignals(True)
+        self.slider.setMaximum(max(0, count - 1))
+        self.slider.blockSignals(False)
+        self.slider.setEnabled(count > 1)
+        self.show_index(index, reset_view=True)
+
+    def current(self) -> ImageRef | None:
+        if self.series is None or not self.series.images:
+            return None
+        return self.series.images[self.index]
+
+    def step(self, delta: int) -> None:
+        if self.series is not None:
+            self.show_index(self.index + delta)
+
+    def show_index(self, index: int, reset_view: bool = False) -> None:
+        if self.series is None or not self.series.images:
+            self.image_item.clear()
+            self.caption.setText("No images")
+            self.current_changed.emit(None)
+            return
+        index = max(0, min(index, len(self.series.images) - 1))
+        changed = index != self.index or reset_view
+        self.index = index
+        self.slider.blockSignals(True)
+        self.slider.setValue(index)
+        self.slider.blockSignals(False)
+        ref = self.series.images[index]
+        frames = sum(1 for r in self.series.images if r.sop_instance_uid == ref.sop_instance_uid)
+        frame = f", frame {ref.frame} of {frames}" if frames > 1 else ""
+        text = f"{self.series.title}: image {index + 1} of {len(self.series.images)}{frame}"
+        try:
+            shown = self._library.show(ref)
+            self.image_item.setImage(np.ascontiguousarray(shown.display.pixels), autoLevels=False,
+                                     levels=(0, 255))
+            if reset_view:
+                self.viewbox.setRange(xRange=(0, shown.display.columns), yRange=(0, shown.display.rows),
+                                      padding=0.02)
+        except TakehomeError as exc:
+            self.image_item.clear()
+            text = f"{text}. This image cannot be shown: {exc}"
+        self.caption.setText(text)
+        if changed:
+            self.current_changed.emit(ref)
+
+    def _slider_moved(self, value: int) -> None:
+        self.show_index(value)
+
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:
+        if event is None:
+            return
+        steps = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -10, Qt.Key.Key_PageDown: 10}
+        step = steps.get(Qt.Key(event.key()))
+        if step is not None:
+            self.step(step)
+        else:
+            super().keyPressEvent(event)
+
+
+class SeriesBrowser(QWidget):
+    """Series list (with thumbnails) beside the slice view."""
+
+    current_changed = Signal(object)
+
+    def __init__(self, library: ImageLibrary, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self.series_list = QListWidget(self)
+        self.series_list.setIconSize(QSize(72, 72))
+        self.series_list.setMinimumWidth(200)
+        self.series_list.setMaximumWidth(320)
+        self.series_list.setWordWrap(True)
+        self.series_list.currentRowChanged.connect(self._series_chosen)
+        self.slices = SliceView(library, self)
+        self.slices.current_changed.connect(self.current_changed)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.series_list)
+        splitter.addWidget(self.slices)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.study = Study(())
+        self._pending_thumbs: list[int] = []
+        self._thumb_timer = QTimer(self)
+        self._thumb_timer.setInterval(0)
+        self._thumb_timer.timeout.connect(self._next_thumbnail)
+
+    def set_study(self, study: Study) -> None:
+        self.study = study
+        self.series_list.blockSignals(True)
+        self.series_list.clear()
+        for series in study.series:
+            item = QListWidgetItem(f"{series.title}\n{len(series.images)} image(s)")
+            self.series_list.addItem(item)
+        self.series_list.blockSignals(False)
+        self._pending_thumbs = list(range(len(study.series)))
+        self._thumb_timer.start()
+        if study.series:
+            self.series_list.setCurrentRow(0)
+        else:
+            self.slices.set_series(None)
+
+    def _series_chosen(self, row: int) -> None:
+        series = self.study.series[row] if 0 <= row < len(self.study.series) else None
+        self.slices.set_series(series, len(series.images) // 2 if series is not None else 0)
+
+    def show_image(self, ref: ImageRef) -> None:
+        for row, series in enumerate(self.study.series):
+            if ref in series.images:
+                if self.series_list.currentRow() != row:
+                    self.series_list.setCurrentRow(row)
+                self.slices.show_index(series.images.index(ref))
+                return
+
+    def _next_thumbnail(self) -> None:
+        if not self._pending_thumbs:
+            self._thumb_timer.stop()
+            return
+        row = self._pending_thumbs.pop(0)
+        series = self.study.series[row]
+        item = self.series_list.item(row)
+        if item is None or not series.images:
+            return
+        ref = series.images[len(series.images) // 2]
+        try:
+            shown = self._library.show(ref)
+            item.setIcon(thumbnail(shown.display.pixels, (), 72))
+        except TakehomeError as exc:
+            item.setToolTip(str(exc))

@@ -1,0 +1,121 @@
+"""The standalone viewer's main window: series browser in the middle, takehome panel docked right."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from qtpy.QtCore import Qt
+from qtpy.QtGui import QAction, QCloseEvent, QKeySequence
+from qtpy.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
+
+from takehome.annotations.errors import TakehomeError
+from takehome.annotations.model import Session
+from takehome.plugin.images import ImageLibrary
+from takehome.plugin.messages import describe_error
+from takehome.plugin.panel import TakehomePanel
+from takehome.plugin.preview import wait_for_jobs
+from takehome.plugin.standalone.browser import SeriesBrowser
+from takehome.plugin.standalone.host import StandaloneHost
+from takehome.plugin.standalone.study import Study, scan
+
+
+class ViewerWindow(QMainWindow):
+    """A small DICOM viewer with the takehome panel docked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("takehome viewer")
+        self.resize(1500, 900)
+        self.library = ImageLibrary()
+        self.browser = SeriesBrowser(self.library, self)
+        self.setCentralWidget(self.browser)
+        self.host: StandaloneHost | None = None
+        self.panel: TakehomePanel | None = None
+        self.dock_widget: QDockWidget | None = None
+        self.browser.current_changed.connect(self._browser_changed)
+        menu = self.menuBar().addMenu("&File")
+        open_file = QAction("Open file…", self)
+        open_file.setShortcut(QKeySequence(QKeySequence.StandardKey.Open))
+        open_file.triggered.connect(self._ask_file)
+        open_folder = QAction("Open folder…", self)
+        open_folder.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        open_folder.triggered.connect(self._ask_folder)
+        quit_action = QAction("Quit", self)
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
+        for action in (open_file, open_folder, quit_action):
+            menu.addAction(action)
+
+    def open_paths(self, paths: Sequence[str | os.PathLike[str]], seed: Session | None = None) -> None:
+        """Open the study in ``paths`` (files or folders); ``seed`` starts an empty handout."""
+        try:
+            study = scan(paths)
+        except TakehomeError as exc:
+            study = Study(())
+            problem = describe_error(exc)
+        else:
+            problem = ""
+        self._open_study(study)
+        panel = self.panel
+        assert panel is not None
+        if problem:
+            panel.messages.error(f"The study could not be opened: {problem}")
+        elif study.skipped and study.series:
+            panel.messages.show_message(f"{len(study.skipped)} file(s) were skipped (not DICOM images).",
+                                        "info")
+        elif study.skipped:
+            panel.messages.show_message(f"No DICOM images found: {len(study.skipped)} file(s) are not "
+                                        "DICOM images. Open a folder or file with DICOM images.",
+                                        "warning")
+        if seed is not None and study.series and not panel.session.key_images:
+            panel.store.reset(seed)
+
+    def _open_study(self, study: Study) -> None:
+        if self.panel is not None:
+            self.panel.flush()
+        self.host = StandaloneHost(study, self._dock, self)
+        self.browser.set_study(study)
+        self.host.set_current(self.browser.slices.current())
+        if self.panel is None:
+            self.panel = TakehomePanel(self.host)
+            self.host.dock(self.panel, "takehome")
+        else:
+            # a new study: a fresh panel follows the new host
+            old = self.panel
+            self.panel = TakehomePanel(self.host)
+            if self.dock_widget is not None:
+                self.dock_widget.setWidget(self.panel)
+            old.close()
+            old.deleteLater()
+
+    def _dock(self, widget: QWidget, title: str) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName("takehome-dock")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.resizeDocks([dock], [int(self.width() * 0.6)], Qt.Orientation.Horizontal)
+        self.dock_widget = dock
+
+    def _browser_changed(self, ref: object) -> None:
+        if self.host is not None:
+            self.host.set_current(ref)  # type: ignore[arg-type]
+
+    def _ask_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open DICOM file")
+        if path:
+            self.open_paths([path])
+
+    def _ask_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open DICOM folder")
+        if path:
+            self.open_paths([path])
+
+    def closeEvent(self, event: QCloseEvent | None) -> None:
+        if self.panel is not None:
+            self.panel.flush()
+            self.panel.preview.shutdown()
+        wait_for_jobs(10000)
+        super().closeEvent(event)
