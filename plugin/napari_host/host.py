@@ -1,0 +1,138 @@
+"""The napari host: the takehome :class:`~takehome.plugin.host.Host` over a napari viewer.
+
+The shown image is the slice under napari's current dims position of the active layer when the
+reader made it, else of the top-most visible takehome layer (so adding a shapes or points layer
+does not take the image away from the panel). The study is that layer's study.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from qtpy.QtWidgets import QWidget
+
+from takehome.plugin.host import ImageRef
+from takehome.plugin.napari_host import metadata
+
+if TYPE_CHECKING:
+    import napari
+
+Callback = Callable[[ImageRef | None], None]
+
+
+class NapariHost:
+    """Implements :class:`takehome.plugin.host.Host` for a napari viewer."""
+
+    def __init__(self, viewer: napari.Viewer) -> None:
+        self._viewer = viewer
+        self._callbacks: list[Callback] = []
+        self._connected = False
+        self._last: ImageRef | None = None
+
+    @property
+    def viewer(self) -> napari.Viewer:
+        return self._viewer
+
+    # -- Host -----------------------------------------------------------------------------------
+    def study_images(self) -> tuple[ImageRef, ...]:
+        """The images of every takehome layer of the shown study, in layer order (bottom first)."""
+        source = self._source_layer()
+        if source is None:
+            return ()
+        study = metadata.study_uid(source.metadata)
+        seen: set[tuple[str, int]] = set()
+        refs: list[ImageRef] = []
+        for layer in self._viewer.layers:
+            if metadata.study_uid(layer.metadata) != study or not self._slices(layer):
+                continue
+            for ref in self._slices(layer):
+                key = (ref.sop_instance_uid, ref.frame)
+                if key not in seen:
+                    seen.add(key)
+                    refs.append(ref)
+        return tuple(refs)
+
+    def current_image(self) -> ImageRef | None:
+        """The slice of the takehome layer under the current dims position, or None."""
+        layer = self._source_layer()
+        if layer is None:
+            return None
+        refs = self._slices(layer)
+        index = self._slice_index(layer, len(refs))
+        return None if index is None else refs[index]
+
+    def on_current_image_changed(self, callback: Callback) -> None:
+        """Call ``callback`` when the layer, slice or displayed axes change what is shown."""
+        if not self._connected:
+            self._last = self.current_image()
+            self._connect()
+        self._callbacks.append(callback)
+
+    def dock(self, widget: QWidget, title: str) -> None:
+        """Dock ``widget`` on the right of napari's main window."""
+        self._viewer.window.add_dock_widget(widget, name=title, area="right")
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Stop following the viewer (called when the panel goes away)."""
+        if not self._connected:
+            return
+        for emitter in self._emitters():
+            emitter.disconnect(self._changed)
+        self._connected = False
+        self._callbacks.clear()
+
+    # -- internals ------------------------------------------------------------------------------
+    def _emitters(self) -> list[Any]:
+        layers, dims = self._viewer.layers, self._viewer.dims
+        return [layers.selection.events.active, layers.events.inserted, layers.events.removed,
+                layers.events.reordered, dims.events.current_step, dims.events.order,
+                dims.events.ndisplay]
+
+    def _connect(self) -> None:
+        for emitter in self._emitters():
+            emitter.connect(self._changed)
+        self._connected = True
+
+    def _changed(self, event: object = None) -> None:
+        current = self.current_image()
+        if current == self._last:
+            return
+        self._last = current
+        for callback in list(self._callbacks):
+            callback(current)
+
+    def _source_layer(self) -> Any | None:
+        active = self._viewer.layers.selection.active
+        if active is not None and self._slices(active):
+            return active
+        for layer in reversed(self._viewer.layers):
+            if layer.visible and self._slices(layer):
+                return layer
+        return None
+
+    @staticmethod
+    def _slices(layer: Any) -> tuple[ImageRef, ...]:
+        """The layer's slices when it is a takehome image layer whose shape matches its metadata."""
+        refs = metadata.images(getattr(layer, "metadata", None))
+        if not refs:
+            return ()
+        ndim = int(layer.ndim)
+        if ndim == 2:
+            return refs if len(refs) == 1 else ()
+        if ndim == 3 and int(np.shape(layer.data)[0]) == len(refs):
+            return refs
+        return ()
+
+    def _slice_index(self, layer: Any, count: int) -> int | None:
+        if int(layer.ndim) == 2:
+            return 0
+        dims = self._viewer.dims
+        axis = dims.ndim - int(layer.ndim)  # the world axis that is the layer's slice axis
+        if axis < 0 or axis in dims.displayed:
+            return None  # the slices are not paged through (3D view or a reformatted plane)
+        position = float(layer.world_to_data(dims.point)[0])
+        index = round(position)
+        return index if 0 <= index < count else None

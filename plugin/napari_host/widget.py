@@ -1,0 +1,42 @@
+"""The napari widget contribution: the takehome panel, driven by a :class:`NapariHost`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qtpy.QtWidgets import QVBoxLayout, QWidget
+
+from takehome.plugin.napari_host.host import NapariHost
+from takehome.plugin.panel import TakehomePanel
+
+if TYPE_CHECKING:
+    import napari
+
+#: Title of the dock widget in napari's window and Plugins menu.
+DOCK_TITLE = "Take-home handout"
+
+
+class TakehomeDockWidget(QWidget):
+    """What napari docks: the takehome panel following this viewer's layers and slices.
+
+    napari passes the viewer by the ``napari_viewer`` parameter name.
+    """
+
+    def __init__(self, napari_viewer: napari.Viewer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("takehome-napari-dock")
+        self.host = NapariHost(napari_viewer)
+        self.panel = TakehomePanel(self.host, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.panel)
+        host = self.host
+        # the lambda holds the host, not this widget, so the viewer stops calling into a dead panel
+        self.destroyed.connect(lambda *_: host.close())
+
+
+def open_panel(viewer: napari.Viewer) -> TakehomeDockWidget:
+    """Open the takehome panel in ``viewer`` from Python (what the Plugins menu entry does)."""
+    widget = TakehomeDockWidget(viewer)
+    widget.host.dock(widget, DOCK_TITLE)
+    return widget
