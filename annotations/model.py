@@ -287,6 +287,74 @@ class Excerpt:
         return cls(text=data["text"])
 
 
+class RedactionStatus(StrEnum):
+    """What happens to a region of an image that may hold burned-in text."""
+
+    REDACT = "redact"  # filled in the printed pixels
+    DISMISSED = "dismissed"  # looked at by the clinician: not identifying, printed as is
+    PENDING = "pending"  # found, not decided yet: export refuses until it is decided
+
+
+class RedactionSource(StrEnum):
+    """Who proposed a redaction region."""
+
+    OCR = "ocr"  # text found in the pixels
+    MANUAL = "manual"  # drawn by the clinician
+    HEADER = "header"  # from what the DICOM header says (e.g. outside an ultrasound region)
+
+
+@dataclass(frozen=True, slots=True)
+class Redaction:
+    """A rectangle of image pixels (column x, row y, width, height) to fill before printing, or not.
+
+    ``reason`` says why in plain words (e.g. "date", "patient ID"); it never holds the text itself.
+    """
+
+    x: float
+    y: float
+    width: float
+    height: float
+    status: RedactionStatus = RedactionStatus.REDACT
+    source: RedactionSource = RedactionSource.MANUAL
+    reason: str = ""
+    id: str = field(default_factory=new_id)
+
+    def __post_init__(self) -> None:
+        for name in ("x", "y", "width", "height"):
+            object.__setattr__(self, name, _finite(getattr(self, name), f"redaction.{name}"))
+        if self.width <= 0 or self.height <= 0:
+            raise AnnotationError(f"redaction: size {self.width:g}x{self.height:g} must be positive")
+        for name, kind in (("status", RedactionStatus), ("source", RedactionSource)):
+            value = getattr(self, name)
+            try:
+                object.__setattr__(self, name, kind(value))
+            except ValueError:
+                known = ", ".join(k.value for k in kind)
+                raise AnnotationError(
+                    f"redaction.{name}: unknown value {value!r} (expected one of {known})") from None
+        _text(self.reason, "redaction.reason", MAX_LABEL_LENGTH)
+        _text(self.id, "redaction.id", 64)
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1) in pixels."""
+        return self.x, self.y, self.x + self.width, self.y + self.height
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "x": self.x, "y": self.y, "width": self.width, "height": self.height,
+                "status": self.status.value, "source": self.source.value, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Redaction:
+        _require_keys(data, "redaction", ("x", "y", "width", "height"))
+        kwargs: dict[str, Any] = {}
+        if "id" in data:
+            kwargs["id"] = data["id"]
+        return cls(x=data["x"], y=data["y"], width=data["width"], height=data["height"],
+                   status=data.get("status", RedactionStatus.REDACT.value),
+                   source=data.get("source", RedactionSource.MANUAL.value),
+                   reason=data.get("reason", ""), **kwargs)
+
+
 @dataclass(frozen=True, slots=True)
 class KeyImage:
     """A chosen image: which instance and frame, how it is displayed, what is drawn and said about it.
@@ -307,6 +375,8 @@ class KeyImage:
     caption: str = ""
     #: Shapes imported from a DICOM presentation state with no takehome equivalent (not editable).
     read_only_shapes: tuple[ReadOnlyShape, ...] = ()
+    #: Regions of the pixels that may hold burned-in text: filled when printed, or dismissed.
+    redactions: tuple[Redaction, ...] = ()
 
     def __post_init__(self) -> None:
         validate_uid(self.sop_instance_uid, "key_image.sop_instance_uid")
@@ -320,6 +390,7 @@ class KeyImage:
         object.__setattr__(self, "overlays", tuple(self.overlays))
         object.__setattr__(self, "excerpts", tuple(self.excerpts))
         object.__setattr__(self, "read_only_shapes", tuple(self.read_only_shapes))
+        object.__setattr__(self, "redactions", tuple(self.redactions))
         if self.crop is not None and (
             self.crop.x + self.crop.width > self.columns + 1e-6
             or self.crop.y + self.crop.height > self.rows + 1e-6
@@ -355,6 +426,8 @@ class KeyImage:
         }
         if self.read_only_shapes:  # only when present: older readers and files stay unchanged
             data["read_only_shapes"] = [s.to_dict() for s in self.read_only_shapes]
+        if self.redactions:  # only when present, as above
+            data["redactions"] = [r.to_dict() for r in self.redactions]
         return data
 
     @classmethod
@@ -363,6 +436,7 @@ class KeyImage:
         overlays = _list(data.get("overlays", []), "key_image.overlays")
         excerpts = _list(data.get("excerpts", []), "key_image.excerpts")
         shapes = _list(data.get("read_only_shapes", []), "key_image.read_only_shapes")
+        redactions = _list(data.get("redactions", []), "key_image.redactions")
         window = data.get("window")
         crop = data.get("crop")
         return cls(
@@ -386,6 +460,10 @@ class KeyImage:
                 _indexed(ReadOnlyShape.from_dict, s, f"key_image.read_only_shapes[{i}]")
                 for i, s in enumerate(shapes)
             ),
+            redactions=tuple(
+                _indexed(Redaction.from_dict, r, f"key_image.redactions[{i}]")
+                for i, r in enumerate(redactions)
+            ),
         )
 
 
@@ -399,9 +477,14 @@ class Session:
     report_text: str = ""
     template: str | None = None
     language: str | None = None
+    #: Texts the clinician chose to keep although de-identification would remove them (overrides).
+    text_overrides: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "key_images", tuple(self.key_images))
+        object.__setattr__(self, "text_overrides", tuple(self.text_overrides))
+        for index, kept in enumerate(self.text_overrides):
+            _text(kept, f"session.text_overrides[{index}]", MAX_LABEL_LENGTH)
         _text(self.title, "session.title", MAX_LABEL_LENGTH)
         _text(self.report_text, "session.report_text", 100_000)
         if self.study_instance_uid is not None:
@@ -424,6 +507,12 @@ class Session:
         return replace(self, key_images=tuple(images))
 
     def to_dict(self) -> dict[str, Any]:
+        data = self._base_dict()
+        if self.text_overrides:  # only when present: older readers and files stay unchanged
+            data["text_overrides"] = list(self.text_overrides)
+        return data
+
+    def _base_dict(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
             "title": self.title,
@@ -457,6 +546,7 @@ class Session:
             report_text=data.get("report_text", ""),
             template=template,
             language=language,
+            text_overrides=tuple(_list(data.get("text_overrides", []), "text_overrides")),
         )
 
 
@@ -479,7 +569,7 @@ def _list(data: object, name: str) -> list[Any]:
     return data
 
 
-_OBJECT_NAMES = ("overlay", "excerpt", "key_image", "read_only_shape")
+_OBJECT_NAMES = ("overlay", "excerpt", "key_image", "read_only_shape", "redaction")
 
 
 def _indexed(parse: Any, data: object, where: str) -> Any:

@@ -1,7 +1,10 @@
 """Removing a patient's header identifiers from free text (excerpts, labels, captions, titles).
 
 Names match word by word in any order and case (accents folded), IDs match with or without
-separators, dates match in the usual written formats. Each match becomes ``[removed]``.
+separators, dates match in the usual written formats. On top of the header's values, the identifier
+patterns of :mod:`takehome.handouts.deid.phi` (other people's names, any date, ages over 89, phones,
+e-mail and web addresses, street addresses, postal codes, record numbers) are removed. Each match
+becomes ``[removed]``, unless the clinician chose to keep that exact text (an override).
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 
 from takehome.handouts.deid.identifiers import Identifiers
+from takehome.handouts.deid.phi import PhiKind, find_phi
 
 REDACTION = "[removed]"
 
@@ -22,13 +25,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
-class RemovalKind(StrEnum):
-    """Why a piece of text was removed."""
-
-    NAME = "name"
-    ID = "id"
-    DATE = "date"
-    PHRASE = "phrase"
+#: Why a piece of text was removed (header matches and identifier patterns share one vocabulary).
+RemovalKind = PhiKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +44,8 @@ class ScrubResult:
 
     text: str
     removals: tuple[Removal, ...]
+    #: Spans found but kept because the clinician overrode them (positions in the original text).
+    kept: tuple[Removal, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -150,19 +150,40 @@ def _patterns(identifiers: Identifiers) -> tuple[tuple[RemovalKind, re.Pattern[s
     return tuple((kind, pattern) for kind, pattern in built if pattern is not None)
 
 
-def find_identifiers(text: str, identifiers: Identifiers) -> list[Removal]:
-    """Spans of ``text`` that hold one of ``identifiers`` (longest first, no overlaps)."""
+def find_identifiers(text: str, identifiers: Identifiers, *, patterns: bool = False,
+                     times: bool = False) -> list[Removal]:
+    """Spans of ``text`` that hold one of ``identifiers`` (longest first, no overlaps).
+
+    ``patterns`` adds the identifier patterns (header matches win where both apply); ``times``
+    adds times of day to them (for text burned into images).
+    """
     folded = fold(text)
     found: list[Removal] = []
     taken = [False] * len(text)
-    for kind, pattern in _patterns(identifiers):
+    if patterns:
+        for span in find_phi(text, times=times):
+            found.append(Removal(span.kind, span.start, span.end))
+    for kind, pattern in _patterns(identifiers) if identifiers else ():
         for match in pattern.finditer(folded):
             start, end = match.span()
             if start == end or any(taken[start:end]):
                 continue
             found.append(Removal(kind, start, end))
             taken[start:end] = [True] * (end - start)
-    return sorted(found, key=lambda r: r.start)
+    return _merged(found)
+
+
+def _merged(found: list[Removal]) -> list[Removal]:
+    """Sorted spans with overlapping ones joined (a header match inside a longer pattern match)."""
+    out: list[Removal] = []
+    for span in sorted(found, key=lambda r: (r.start, -r.end)):
+        if out and span.start < out[-1].end:
+            last = out[-1]
+            if span.end > last.end:
+                out[-1] = Removal(last.kind, last.start, span.end)
+            continue
+        out.append(span)
+    return out
 
 
 def redact_spans(text: str, spans: Iterable[Removal]) -> str:
@@ -177,9 +198,22 @@ def redact_spans(text: str, spans: Iterable[Removal]) -> str:
     return "".join(out)
 
 
-def scrub_text(text: str, identifiers: Identifiers) -> ScrubResult:
-    """``text`` with every header identifier replaced by ``[removed]``."""
-    if not text or not identifiers:
+def override_key(text: str) -> str:
+    """How an override names a removed piece of text: folded, spaces collapsed."""
+    return " ".join(fold(text).split())
+
+
+def scrub_text(text: str, identifiers: Identifiers, *, patterns: bool = True,
+               keep: Iterable[str] = ()) -> ScrubResult:
+    """``text`` with every header identifier and identifier pattern replaced by ``[removed]``.
+
+    ``keep`` lists exact texts the clinician decided to keep (overrides, one item at a time);
+    matching spans stay and are reported in ``kept``. ``patterns=False`` only removes header values.
+    """
+    if not text or not (identifiers or patterns):
         return ScrubResult(text, ())
-    removals = find_identifiers(text, identifiers)
-    return ScrubResult(redact_spans(text, removals), tuple(removals))
+    found = find_identifiers(text, identifiers, patterns=patterns)
+    kept_keys = {override_key(k) for k in keep if k.strip()}
+    removals = [r for r in found if override_key(text[r.start:r.end]) not in kept_keys]
+    kept = [r for r in found if override_key(text[r.start:r.end]) in kept_keys]
+    return ScrubResult(redact_spans(text, removals), tuple(removals), tuple(kept))

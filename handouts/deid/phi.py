@@ -1,0 +1,278 @@
+"""Identifiers in free text that the header does not know: other people's names, dates, contacts.
+
+Each finder is a pattern for one kind of identifier (HIPAA Safe Harbor's list, which the DICOM
+PS3.15 profile's free-text attributes also carry): names of others (found through the words that
+introduce them: titles, relations, roles, signatures), dates, ages over 89, phone and fax numbers,
+e-mail and web addresses, street addresses, postal codes, record/accession-like numbers.
+
+Medical wording must survive: sizes ("12 mm", "4 cm"), sequences ("T2"), vertebral levels ("C5-1",
+"L4-L5"), eponyms ("Parkinson's disease") never match, because every pattern needs either a cue word
+or a shape (separators, digit counts) that medical content does not have.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class PhiKind(StrEnum):
+    """Why a piece of free text is removed (values are shown to the clinician, never the text)."""
+
+    NAME = "name"
+    PERSON = "person"
+    ID = "id"
+    DATE = "date"
+    PHRASE = "phrase"
+    AGE = "age"
+    PHONE = "phone"
+    EMAIL = "email"
+    URL = "url"
+    ADDRESS = "address"
+    POSTAL_CODE = "postal code"
+    RECORD_NUMBER = "record number"
+    TIME = "time"
+
+
+#: Plain-words reason per kind, for the "what will be removed and why" review.
+REASONS: dict[PhiKind, str] = {
+    PhiKind.NAME: "the patient's name (from the image header)",
+    PhiKind.PERSON: "the name of a person (doctor, relative, staff)",
+    PhiKind.ID: "an identifier from the image header (patient ID, accession number, ...)",
+    PhiKind.DATE: "a date",
+    PhiKind.PHRASE: "a place or institution from the image header",
+    PhiKind.AGE: "an age over 89",
+    PhiKind.PHONE: "a phone or fax number",
+    PhiKind.EMAIL: "an e-mail address",
+    PhiKind.URL: "a web address",
+    PhiKind.ADDRESS: "a street address",
+    PhiKind.POSTAL_CODE: "a postal code",
+    PhiKind.RECORD_NUMBER: "a record, accession or other reference number",
+    PhiKind.TIME: "a time of day",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A found span ``[start, end)`` of the text and its kind (positions only, never the value)."""
+
+    kind: PhiKind
+    start: int
+    end: int
+
+
+_MONTH_WORDS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+                r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAY = r"(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?"
+_NUM_MONTH = r"(?:0?[1-9]|1[0-2])"
+_YEAR4 = r"(?:1[89][0-9]{2}|20[0-9]{2})"
+_YEAR = rf"(?:{_YEAR4}|[0-9]{{2}})"
+
+_DATE_PATTERNS = (
+    # 2024-06-05, 2024/6/5, 2024.06.05
+    rf"{_YEAR4}([-/.]){_NUM_MONTH}\1(?:0?[1-9]|[12][0-9]|3[01])",
+    # 05/06/2024, 5.6.24, 06-05-2024 (day or month first)
+    rf"(?:0?[1-9]|[12][0-9]|3[01])([-/.])(?:0?[1-9]|[12][0-9]|3[01])\2{_YEAR}",
+    # 5 June 2024, 5th of Jun. 2024, 05-Jun-2024, June 2024
+    rf"(?:{_DAY}(?:\s+of)?[\s\-]+)?{_MONTH_WORDS}[\s\-,]+{_YEAR4}",
+    # June 5, 2024 / June 5th 2024 / June 5th (a month and a day is a date element too)
+    rf"{_MONTH_WORDS}\s+{_DAY}(?:,?\s+{_YEAR4})?",
+    # 5th of June / 5 June
+    rf"{_DAY}(?:\s+of)?\s+{_MONTH_WORDS}",
+    # 20240605 (DICOM DA) when it is a plausible date
+    rf"{_YEAR4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])",
+)
+_DATE = re.compile(r"(?<![\w/.\-])(?:" + "|".join(f"(?:{p})" for p in _DATE_PATTERNS) + r")(?![\w/])",
+                   re.IGNORECASE)
+
+_TIME = re.compile(r"(?<![\w:.])(?:[01]?[0-9]|2[0-3])[:h][0-5][0-9](?::[0-5][0-9])?(?:\s*[ap]\.?m\.?)?"
+                   r"(?![\w:])", re.IGNORECASE)
+
+_AGE = re.compile(
+    r"(?<![\w.])(?:(?P<a>9[0-9]|1[0-4][0-9])(?:\s*|-)(?:years?|yrs?|y)(?:[\s\-]*old)?|"
+    r"(?P<b>9[0-9]|1[0-4][0-9])\s*(?:yo|y/o|y\.o\.)|"
+    r"(?:aged?|age:)\s*(?P<c>9[0-9]|1[0-4][0-9]))(?![\w])", re.IGNORECASE)
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_URL = re.compile(r"(?<![\w@])(?:(?:https?|ftp)://[^\s<>\"']+|www\.[^\s<>\"']+|"
+                  r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|nhs\.uk|co\.uk|de|fr|nl|"
+                  r"info|io|health)(?:/[^\s<>\"']*)?)", re.IGNORECASE)
+
+# +44 20 7946 0958, (555) 123-4567, 555.123.4567, 020 7946 0958; 7-15 digits, separated groups
+_PHONE = re.compile(r"(?<![\w.+/-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,5}){1,4}"
+                    r"(?![\w/]|[.,]\d)")
+_PHONE_CUE = re.compile(r"(?:tel(?:ephone)?|phone|ph|fax|mobile|mob|cell|call|bleep|pager|ext)\.?\s*"
+                        r"(?:no\.?|number|#)?\s*[:.]?\s*$", re.IGNORECASE)
+
+_STREET_WORDS = (r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
+                 r"terrace|close|crescent|square|sq|highway|hwy|parkway|pkwy|row|walk|gardens|grove|"
+                 r"strasse|straße|str|weg|platz|gasse|allee")
+_ADDRESS = re.compile(
+    rf"(?<![\w])\d{{1,5}}[a-z]?,?\s+(?:[A-Z][\w'.-]*\s+){{1,4}}(?:{_STREET_WORDS})\b"
+    rf"(?:,?\s+(?:apt|apartment|flat|suite|unit)\.?\s*#?\s*\w+)?|"
+    rf"(?<![\w])(?:[A-Z][\w'-]*(?:strasse|straße|str\.|weg|platz|gasse|allee))\s+\d{{1,4}}[a-z]?\b|"
+    rf"(?<![\w])(?:rue|avenue|boulevard|via|calle|chemin|place)\s+(?:[\w'-]+\s+){{0,3}}[A-Z][\w'-]+|"
+    rf"(?<![\w])(?:p\.?\s?o\.?\s+box|postfach)\s+\d+",
+    re.IGNORECASE)
+
+# UK (SW1A 1AA), Canada (K1A 0B1), Netherlands (1234 AB), US ZIP after a state code or "ZIP".
+_POSTAL = re.compile(
+    r"(?<![\w])(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s+[0-9][A-Z]{2}|[A-Z][0-9][A-Z]\s?[0-9][A-Z][0-9])(?![\w])|"
+    r"(?<=\b[A-Z]{2}\s)\d{5}(?:-\d{4})?(?![\w])|"
+    r"(?i:(?<=zip\s)|(?<=zip:\s)|(?<=postcode\s)|(?<=postcode:\s)|(?<=postal code\s)|(?<=plz\s))"
+    r"[\w]{3,8}(?:\s\w{3})?")
+_US_STATES = frozenset({
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
+    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
+    "WI", "WY", "DC",
+})
+# 10115 Berlin, 75008 Paris: five digits then a capitalised place name
+_POSTAL_CITY = re.compile(r"(?<![\w.,])\d{5}\s+(?=[A-Z][a-zà-ÿ]{2,})")
+_UNIT_WORDS = frozenset({"units", "unit", "iu", "mg", "ml", "cells", "copies", "mm", "cm", "hu"})
+
+# record-like: a cue word then a reference, or any token with many digits
+_RECORD_CUE = re.compile(
+    r"(?<![\w])(?:mrn|mr\s?no|nhs(?:\s+(?:no|number))?|hospital\s+(?:no|number)|record(?:\s+(?:no|number))?|"
+    r"accession(?:\s+(?:no|number))?|acc(?:ession)?\.?\s?(?:no|#)|chart(?:\s+(?:no|number))?|"
+    r"case\s+(?:no|number)|patient\s+(?:id|no|number)|pid|ssn|social\s+security(?:\s+number)?|"
+    r"insurance\s+(?:no|number)|policy\s+(?:no|number)|id|ref(?:erence)?(?:\s+(?:no|number))?)"
+    r"\.?\s*(?:#|no\.?|number)?\s*[:=]?\s*(?P<value>[A-Z0-9][A-Z0-9\-/.]*[0-9][A-Z0-9\-/]*)",
+    re.IGNORECASE)
+_LONG_NUMBER = re.compile(r"(?<![\w.,])(?=[A-Z0-9\-/]*(?:[0-9][^0-9\s]*){6})[A-Z0-9][A-Z0-9\-/]*[A-Z0-9]"
+                          r"(?![\w]|[.,]\d)", re.IGNORECASE)
+
+# names of other people, introduced by a title, a relation, a role or a signature phrase
+_NAME_WORD = r"(?:[A-Z][a-zà-ÿ'’\-]+|[A-Z]\.|[A-Z]{2,}(?![a-z]))"
+_PARTICLES = r"(?:van|von|de|der|den|la|le|da|di|du|del|bin|al|ter|o')"
+_NAME_RUN = rf"(?:{_PARTICLES}\s+)*{_NAME_WORD}(?:\s+(?:{_PARTICLES}\s+)*{_NAME_WORD}){{0,3}}"
+_TITLES = (r"dr|drs|doctor|prof|professor|mr|mrs|ms|mx|miss|madam|sir|dame|nurse|sister|matron|"
+           r"rev|reverend|fr|father|pastor|rabbi|imam|herr|frau|mme|mlle|sr|sra|srta|dott|dott\.ssa")
+_TITLED = re.compile(rf"(?<![\w])(?i:{_TITLES})\.?\s+(?P<name>{_NAME_RUN})")
+_TITLE_OPT = rf"(?:(?i:{_TITLES})\.?\s+)?"
+_RELATIONS = (r"wife|husband|partner|spouse|son|daughter|mother|father|mum|mom|dad|brother|sister|"
+              r"sibling|aunt|uncle|niece|nephew|cousin|grandson|granddaughter|grandmother|grandfather|"
+              r"fiancée?|friend|neighbou?r|carer|caregiver|guardian|child|children|boyfriend|girlfriend|"
+              r"relative|colleague|employer|interpreter|translator")
+_RELATED = re.compile(
+    rf"(?<![\w])(?i:(?:his|her|their|the\s+patient'?s|patient'?s|my|your|whose|a|the)\s+(?:{_RELATIONS}))"
+    rf"\s*,?\s+(?:\(|is\s+|named\s+|called\s+)?{_TITLE_OPT}(?P<name>{_NAME_RUN})")
+_ROLES = re.compile(
+    rf"(?<![\w])(?i:(?:reported|dictated|signed|verified|approved|authori[sz]ed|transcribed|typed|read|"
+    rf"seen|examined|referred|requested|performed|scanned|reviewed|discussed|accompanied|"
+    rf"electronically\s+signed)\s+(?:by|with)|cc|attn|attention|"
+    rf"(?:referring|reporting|attending|ordering|requesting)\s+(?:physician|doctor|clinician|radiologist|"
+    rf"consultant)|radiologist|sonographer|technologist|radiographer|consultant|gp|physician|"
+    rf"patient(?:'s)?\s+name|name|contact|next\s+of\s+kin|nok)\s*[:,\-]?\s+{_TITLE_OPT}(?P<name>{_NAME_RUN})")
+#: Capitalised words that can follow a cue without being a name (sentence words, medical words).
+_NOT_NAMES = frozenset(w.casefold() for w in (
+    "The", "A", "An", "This", "That", "These", "Those", "It", "He", "She", "They", "We", "I", "You",
+    "His", "Her", "Their", "Our", "Your", "My", "In", "On", "At", "Of", "For", "With", "And", "Or",
+    "But", "No", "Not", "Yes", "To", "From", "By", "As", "Is", "Was", "Are", "Were", "Has", "Had",
+    "Today", "Yesterday", "Tomorrow", "Who", "Which", "Also", "Please", "See", "Note", "If", "When",
+    "Normal", "Abnormal", "Left", "Right", "Upper", "Lower", "Findings", "Impression", "Report",
+    "Conclusion", "Comparison", "History", "Indication", "Technique", "Clinical", "MRI", "CT", "US",
+    "PET", "X-ray", "Xray", "ED", "ICU", "GP", "Radiology", "Department", "Hospital", "Clinic",
+    "Unit", "Team", "Service", "Ward", "Emergency", "Oncology", "Cardiology", "Surgery", "Surgeon",
+    "Staff", "Patient", "Family", "MDT", "Unknown", "N/A", "None", "Consent", "Scan", "Study", "Exam",
+    "Examination", "Image",
+))
+
+
+def _spans(pattern: re.Pattern[str], text: str, kind: PhiKind, group: str | int = 0) -> Iterator[Span]:
+    for match in pattern.finditer(text):
+        start, end = match.span(group)
+        if start >= 0 and end > start:
+            yield Span(kind, start, end)
+
+
+def _names(text: str) -> Iterator[Span]:
+    for pattern in (_TITLED, _RELATED, _ROLES):
+        for match in pattern.finditer(text):
+            yield from _name_span(text, match.start("name"), match.end("name"))
+
+
+def _name_span(text: str, start: int, end: int) -> Iterator[Span]:
+    """The run of name words from ``start``, cut at the first word that cannot be a name."""
+    words = list(re.finditer(r"[^\s]+", text[start:end]))
+    kept_end = start
+    for word in words:
+        bare = word.group().strip(".,;:()'’").casefold()
+        if bare in _NOT_NAMES or not bare:
+            break
+        kept_end = start + word.end()
+    while kept_end > start and text[kept_end - 1] in ",;:":
+        kept_end -= 1
+    if kept_end > start:
+        yield Span(PhiKind.PERSON, start, kept_end)
+
+
+def _phones(text: str) -> Iterator[Span]:
+    for match in _PHONE.finditer(text):
+        digits = sum(ch.isdigit() for ch in match.group())
+        cued = bool(_PHONE_CUE.search(text[max(0, match.start() - 24):match.start()]))
+        if 7 <= digits <= 15 or (cued and digits >= 5):
+            yield Span(PhiKind.PHONE, match.start(), match.end())
+
+
+def _postal(text: str) -> Iterator[Span]:
+    for match in _POSTAL.finditer(text):
+        before = text[max(0, match.start() - 3):match.start()].strip()
+        if match.group()[:1].isdigit() and before and before.upper() not in _US_STATES \
+                and not re.search(r"(?i)(zip|postcode|postal code|plz):?\s*$", text[:match.start()]):
+            continue
+        yield Span(PhiKind.POSTAL_CODE, match.start(), match.end())
+    for match in _POSTAL_CITY.finditer(text):
+        following = text[match.end():].split(maxsplit=1)
+        if following and following[0].strip(".,;").casefold() in _UNIT_WORDS:
+            continue
+        yield Span(PhiKind.POSTAL_CODE, match.start(), match.end() - 1)
+
+
+def _records(text: str) -> Iterator[Span]:
+    yield from _spans(_RECORD_CUE, text, PhiKind.RECORD_NUMBER, "value")
+    yield from _spans(_LONG_NUMBER, text, PhiKind.RECORD_NUMBER)
+
+
+def _ages(text: str) -> Iterator[Span]:
+    for match in _AGE.finditer(text):
+        for group in ("a", "b", "c"):
+            if match.group(group):
+                yield Span(PhiKind.AGE, match.start(group), match.end(group))
+
+
+def find_phi(text: str, *, times: bool = False) -> list[Span]:
+    """Spans of ``text`` holding an identifier pattern (longest first wins; no overlaps).
+
+    ``times`` also finds times of day (wanted for text burned into images, where a time next to
+    a date dates the exam; in report text a time alone identifies no one).
+    """
+    if not text:
+        return []
+    candidates: list[Span] = []
+    candidates += _spans(_EMAIL, text, PhiKind.EMAIL)
+    candidates += _spans(_URL, text, PhiKind.URL)
+    candidates += _spans(_DATE, text, PhiKind.DATE)
+    candidates += _spans(_ADDRESS, text, PhiKind.ADDRESS)
+    candidates += _postal(text)
+    candidates += _phones(text)
+    candidates += _records(text)
+    candidates += _ages(text)
+    candidates += _names(text)
+    if times:
+        candidates += _spans(_TIME, text, PhiKind.TIME)
+    return non_overlapping(candidates)
+
+
+def non_overlapping(spans: list[Span]) -> list[Span]:
+    """Keep the longest of overlapping spans (earlier first on ties), sorted by position."""
+    chosen: list[Span] = []
+    taken = bytearray(max((s.end for s in spans), default=0))
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if any(taken[span.start:span.end]):
+            continue
+        chosen.append(span)
+        taken[span.start:span.end] = b"\x01" * (span.end - span.start)
+    return sorted(chosen, key=lambda s: s.start)
