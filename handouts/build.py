@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from takehome.annotations.model import Excerpt, Session
 from takehome.handouts.errors import InputError
@@ -40,11 +41,22 @@ def session_from_files(files: Sequence[str | os.PathLike[str]], excerpts: Sequen
     return Session(key_images=tuple(images))
 
 
-def build_pdf_bytes(session: Session, *, base_dir: str | os.PathLike[str] | None = None,
-                    template: Template | str | None = None) -> tuple[bytes, PdfInfo, DeidSummary]:
-    """Build the handout in memory (for previews): PDF bytes, facts and de-identification counts."""
+def choose_template(session: Session, template: Template | str | None = None,
+                    choices: Mapping[str, Any] | None = None) -> Template:
+    """The template to build with: given, else the session's, else "standard"; with the clinician's
+    choices (the session's language, then ``choices``) applied; locked settings refuse changes."""
     chosen = template if isinstance(template, Template) else resolve_template(
         template or session.template)
+    wanted: dict[str, Any] = {"language": session.language}
+    wanted.update({k: v for k, v in (choices or {}).items() if v is not None})
+    return chosen.with_choices(wanted)
+
+
+def build_pdf_bytes(session: Session, *, base_dir: str | os.PathLike[str] | None = None,
+                    template: Template | str | None = None,
+                    choices: Mapping[str, Any] | None = None) -> tuple[bytes, PdfInfo, DeidSummary]:
+    """Build the handout in memory (for previews): PDF bytes, facts and de-identification counts."""
+    chosen = choose_template(session, template, choices)
     loaded = load_images(session, base_dir)
     content, summary = prepare_content(session, loaded, chosen)
     data, info = render_pdf(content, chosen)
@@ -53,10 +65,14 @@ def build_pdf_bytes(session: Session, *, base_dir: str | os.PathLike[str] | None
 
 def build_handout(session: Session, out: str | os.PathLike[str], *,
                   base_dir: str | os.PathLike[str] | None = None,
-                  template: Template | str | None = None) -> BuildResult:
-    """Build the handout PDF at ``out`` (written atomically: all or nothing)."""
-    chosen = template if isinstance(template, Template) else resolve_template(
-        template or session.template)
+                  template: Template | str | None = None,
+                  choices: Mapping[str, Any] | None = None) -> BuildResult:
+    """Build the handout PDF at ``out`` (written atomically: all or nothing).
+
+    ``choices`` are the clinician's settings (``language``, ``images_per_page``, ``large_print``, ...);
+    a setting the template locks cannot be changed.
+    """
+    chosen = choose_template(session, template, choices)
     loaded = load_images(session, base_dir)
     content, summary = prepare_content(session, loaded, chosen)
     info = write_pdf(content, chosen, Path(out))

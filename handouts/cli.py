@@ -12,6 +12,7 @@ from takehome.annotations.session_file import load_session
 from takehome.handouts.build import BuildResult, build_handout, session_from_files
 from takehome.handouts.errors import InputError
 from takehome.handouts.sample import demo_session
+from takehome.handouts.templates.commands import add_template_commands, add_template_options, run_templates
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -35,10 +36,13 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--session", type=Path, help="session JSON with images, overlays, excerpts")
     build.add_argument("--frame", type=int, default=1, help="frame of multi-frame images (1-based)")
     build.add_argument("--template", help="template name or TOML file")
+    add_template_options(build)
 
     demo = commands.add_parser("demo", help="build the handout of the bundled sample study")
     demo.add_argument("--out", required=True, type=Path, help="the PDF to write")
     demo.add_argument("--template", help="template name or TOML file")
+    add_template_options(demo)
+    add_template_commands(commands)
     return parser
 
 
@@ -51,19 +55,22 @@ def _build(args: argparse.Namespace) -> BuildResult:
         if args.dicom or args.excerpt:
             raise InputError("--session: give either a session or DICOM files with --excerpt, not both")
         session = load_session(args.session)
-        return build_handout(session, args.out, base_dir=args.session.parent, template=args.template)
+        return build_handout(session, args.out, base_dir=args.session.parent, template=args.template,
+                             choices=args.choices)
     session = session_from_files(args.dicom, args.excerpt, args.frame)
-    return build_handout(session, args.out, template=args.template)
+    return build_handout(session, args.out, template=args.template, choices=args.choices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; exit 2 with one clear line on stderr for bad input."""
     args = make_parser().parse_args(argv)
     try:
+        if args.command == "templates":
+            return run_templates(args)
         if args.command == "build":
             result = _build(args)
         else:
-            result = build_handout(demo_session(), args.out, template=args.template)
+            result = build_handout(demo_session(), args.out, template=args.template, choices=args.choices)
     except TakehomeError as exc:
         print(f"takehome: error: {exc}", file=sys.stderr)
         return EXIT_INPUT

@@ -9,6 +9,8 @@ from numpy.typing import NDArray
 
 from takehome.annotations.model import Crop, Overlay
 from takehome.annotations.spacing import Spacing
+from takehome.handouts.glossary import GlossaryEntry
+from takehome.handouts.legend.orientation import Orientation
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,9 @@ class HandoutImage:
     caption: str
     excerpts: tuple[str, ...]
     spacing: Spacing | None = None
+    #: Edge letters (L/R, A/P, H/F) from the header, and the plain sentence on how to read the view.
+    orientation: Orientation | None = None
+    reading: str = ""
 
     def __post_init__(self) -> None:
         if len(self.labels) != len(self.overlays):
@@ -47,7 +52,10 @@ class HandoutImage:
 
 @dataclass(frozen=True, slots=True)
 class HandoutContent:
-    """The whole handout: a title and the key images in order."""
+    """The whole handout: a title, the key images in order, and the glossary words found."""
 
     title: str
     images: tuple[HandoutImage, ...]
+    #: Glossary words found in the excerpts ("Words in your report"), and the handout's language.
+    words: tuple[GlossaryEntry, ...] = ()
+    language: str = "en"

@@ -20,6 +20,9 @@ from takehome.handouts.content import HandoutContent, HandoutImage
 from takehome.handouts.deid import Identifiers, scrub_text
 from takehome.handouts.display import frame_count, render
 from takehome.handouts.errors import DeidentificationError, HandoutError, InputError
+from takehome.handouts.glossary import glossary_for
+from takehome.handouts.i18n import translator
+from takehome.handouts.legend import orientation_for, reading_sentence
 from takehome.handouts.source import read_dataset
 from takehome.handouts.template import Template
 
@@ -120,7 +123,9 @@ def prepare_content(session: Session, loaded: list[LoadedImage], template: Templ
     for item in loaded:
         key = item.key_image
         display = render(item.dataset, key.frame, key.window, path=str(item.path))
-        caption = clean(key.caption.strip()) if key.caption.strip() else describe(item.dataset)
+        caption = clean(key.caption.strip()) if key.caption.strip() else describe(
+            item.dataset, template.language)
+        orientation = orientation_for(item.dataset, key.frame)
         images.append(HandoutImage(
             pixels=display.pixels,
             crop=key.crop,
@@ -129,9 +134,15 @@ def prepare_content(session: Session, loaded: list[LoadedImage], template: Templ
             caption=caption,
             excerpts=tuple(clean(e.text) for e in key.excerpts),
             spacing=spacing_for(item.dataset, key.frame),
+            orientation=orientation,
+            reading=reading_sentence(orientation, translator(template.language)) if orientation else "",
         ))
-    title = clean(session.title.strip()) if session.title.strip() else template.title
-    return HandoutContent(title=title, images=tuple(images)), DeidSummary(removed, changed)
+    own_title = session.title.strip() and not template.is_locked("title")
+    title = clean(session.title.strip()) if own_title else template.wording().title
+    words = glossary_for(template.language, template.glossary).find(
+        text for image in images for text in image.excerpts) if template.words_box else ()
+    return HandoutContent(title=title, images=tuple(images), words=words,
+                          language=template.language), DeidSummary(removed, changed)
 
 
 __all__ = ["DeidSummary", "HandoutError", "LoadedImage", "key_image_from_file", "load_images",

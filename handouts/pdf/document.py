@@ -1,4 +1,9 @@
-"""Laying out the handout pages with reportlab and writing the PDF atomically."""
+"""Laying out the handout pages with reportlab and writing the PDF atomically.
+
+The template decides the order of the sections, how many pictures share a page (1, 2 or 4), where
+each picture's report notes go (below or beside it), fonts, colours and the mandatory text. Every
+fixed string goes through the handout language's gettext catalog.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,15 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
-    Paragraph,
+    PageBreak,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -26,15 +29,31 @@ from reportlab.platypus import (
 from takehome.annotations.session_file import write_atomic
 from takehome.handouts.content import HandoutContent, HandoutImage
 from takehome.handouts.errors import OutputError
-from takehome.handouts.pdf.fonts import register_fonts
-from takehome.handouts.pdf.images import EmbeddedImage, prepare_image
-from takehome.handouts.pdf.overlays import ImageFrame, draw_overlays
-from takehome.handouts.template import PageSize, Template
+from takehome.handouts.i18n import N_, translator
+from takehome.handouts.pdf.figure import FigureFlowable
+from takehome.handouts.pdf.images import EmbeddedImage
+from takehome.handouts.pdf.sections import (
+    Look,
+    contact,
+    excerpt_box,
+    header,
+    make_look,
+    mandatory,
+    para,
+    questions,
+    words_box,
+)
+from takehome.handouts.templates import ExcerptPosition, PageSize, ResolvedText, Section, Template
 
-#: Document information: fixed, generic, never patient data.
-PDF_TITLE = "Imaging handout"
+#: Document information: fixed, generic, never patient data (translated).
+PDF_TITLE = N_("Imaging handout")
 PDF_CREATOR = "takehome"
-IMAGE_HEIGHT_SHARE = 0.38
+#: Share of a page's height the picture of a one-per-page handout may take.
+IMAGE_HEIGHT_SHARE = {1: 0.5, 2: 0.3, 4: 0.28}
+MIN_IMAGE_HEIGHT = 90.0
+BESIDE_SHARE = 0.56
+GAP = 10.0
+FOOTER_SPACE = 6 * mm
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,67 +65,13 @@ class PdfInfo:
     images: tuple[EmbeddedImage, ...]
 
 
-class KeyImageFlowable(Flowable):  # type: ignore[misc]
-    """A key image scaled into the frame, with its overlays drawn as vectors on top."""
-
-    def __init__(self, image: HandoutImage, max_width: float, max_height: float, font: str,
-                 embedded: list[EmbeddedImage]) -> None:
-        super().__init__()
-        self.image = image
-        self.font = font
-        x0, y0, x1, y1 = image.region
-        scale = min(max_width / (x1 - x0), max_height / (y1 - y0))
-        self.draw_width = (x1 - x0) * scale
-        self.draw_height = (y1 - y0) * scale
-        self.max_width = max_width
-        self.embedded = prepare_image(image.pixels, image.region, self.draw_width, self.draw_height)
-        embedded.append(self.embedded)
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return float(self.max_width), float(self.draw_height)
-
-    def draw(self) -> None:
-        canvas: Canvas = self.canv
-        left = (self.max_width - self.draw_width) / 2
-        canvas.drawImage(self.embedded.reader, left, 0, self.draw_width, self.draw_height)
-        frame = ImageFrame(left, 0, self.draw_width, self.draw_height, self.image.region)
-        draw_overlays(canvas, frame, self.image.overlays, self.image.labels, self.font)
-        canvas.setStrokeColor(HexColor("#555555"))
-        canvas.setLineWidth(0.5)
-        canvas.rect(left, 0, self.draw_width, self.draw_height, stroke=1, fill=0)
-
-
-def _styles(template: Template, regular: str, bold: str) -> dict[str, ParagraphStyle]:
-    size = template.body_size
-    accent = HexColor(template.accent)
-    return {
-        "title": ParagraphStyle("title", fontName=bold, fontSize=size * 2, leading=size * 2.4,
-                                textColor=accent, spaceAfter=size * 0.6),
-        "intro": ParagraphStyle("intro", fontName=regular, fontSize=size, leading=size * 1.4,
-                                spaceAfter=size),
-        "caption": ParagraphStyle("caption", fontName=bold, fontSize=size, leading=size * 1.3,
-                                  spaceBefore=size * 0.5, spaceAfter=size * 0.3, textColor=accent),
-        "excerpt_head": ParagraphStyle("excerpt_head", fontName=bold, fontSize=size * 0.85,
-                                       leading=size * 1.2, textColor=HexColor("#444444")),
-        "excerpt": ParagraphStyle("excerpt", fontName=regular, fontSize=size, leading=size * 1.4),
-        "closing": ParagraphStyle("closing", fontName=regular, fontSize=size, leading=size * 1.4,
-                                  spaceBefore=size * 0.8, textColor=HexColor("#222222")),
-    }
-
-
-def _excerpt_box(texts: tuple[str, ...], styles: dict[str, ParagraphStyle], width: float) -> Table:
-    rows: list[list[Any]] = [[Paragraph("From your report", styles["excerpt_head"])]]
-    rows += [[Paragraph(escape(text).replace("\n", "<br/>"), styles["excerpt"])] for text in texts]
-    table = Table(rows, colWidths=[width])
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), HexColor("#eef3f8")),
-        ("LINEBEFORE", (0, 0), (0, -1), 3, HexColor("#1f4e79")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
-    return table
+@dataclass(frozen=True, slots=True)
+class _Context:
+    template: Template
+    look: Look
+    width: float
+    frame_height: float
+    embedded: list[EmbeddedImage]
 
 
 def _page_size(template: Template) -> tuple[float, float]:
@@ -114,7 +79,125 @@ def _page_size(template: Template) -> tuple[float, float]:
     return float(width), float(height)
 
 
-def _numbered_canvas(font: str) -> type[Canvas]:
+def _image_block(ctx: _Context, image: HandoutImage, number: int, total: int, width: float,
+                 image_height: float, beside: bool) -> list[Flowable]:
+    """Caption, picture with its legend, how to read it, and its report notes."""
+    look, tr = ctx.look, ctx.look.tr
+    heading = tr.gettext("Picture {number} of {total}").format(number=number, total=total)
+    caption = f"{heading}: {image.caption}" if image.caption else heading
+    letter_size = max(look.size * 0.95, 9.0)
+    label_size = max(look.size * 0.8, 8.0)
+    block: list[Flowable] = [para(caption, look.styles["caption"])]
+    texts: list[Flowable] = []
+    if image.reading:
+        texts.append(para(image.reading, look.styles["legend"]))
+    if beside:
+        figure_w = width * BESIDE_SHARE
+        text_w = width - figure_w - GAP
+        figure = FigureFlowable(image, figure_w, image_height, font=look.fonts.regular, bold=look.fonts.bold,
+                                letter_size=letter_size, label_size=label_size, embedded=ctx.embedded,
+                                text_colour=look.text)
+        if image.excerpts:
+            texts.append(excerpt_box(image.excerpts, look, text_w))
+        table = Table([[figure, texts or ""]], colWidths=[figure_w + GAP, text_w])
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        block.append(table)
+    else:
+        block.append(FigureFlowable(image, width, image_height, font=look.fonts.regular,
+                                    bold=look.fonts.bold, letter_size=letter_size, label_size=label_size,
+                                    embedded=ctx.embedded, text_colour=look.text))
+        if image.excerpts:
+            texts.append(excerpt_box(image.excerpts, look, width))
+        block += texts
+    block.append(Spacer(1, look.size * 0.8))
+    return block
+
+
+def _height(flowables: list[Flowable], width: float) -> float:
+    """The height the flowables take in a frame ``width`` wide (measured on a scratch canvas)."""
+    scratch = Canvas(io.BytesIO())
+    total = 0.0
+    for flowable in flowables:
+        if isinstance(flowable, KeepTogether):
+            total += _height(list(flowable._content), width)
+            continue
+        _, h = flowable.wrapOn(scratch, width, 10_000)
+        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
+
+
+def _group(ctx: _Context, images: list[tuple[int, HandoutImage]], total: int, image_height: float,
+           ) -> list[Flowable]:
+    """One page's pictures: stacked (1 or 2 per page) or in a 2 x 2 grid (4 per page)."""
+    template = ctx.template
+    beside = template.excerpt_position is ExcerptPosition.BESIDE
+    if template.images_per_page == 4:
+        cell_w = (ctx.width - GAP) / 2
+        cells = [_image_block(ctx, image, n, total, cell_w, image_height, beside=False)
+                 for n, image in images]
+        rows = [cells[i:i + 2] + ([[]] if len(cells[i:i + 2]) == 1 else []) for i in range(0, len(cells), 2)]
+        grid = Table(rows, colWidths=[cell_w + GAP, cell_w])
+        grid.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), GAP),
+            ("RIGHTPADDING", (1, 0), (1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        return [grid]
+    story: list[Flowable] = []
+    for n, image in images:
+        story.append(KeepTogether(_image_block(ctx, image, n, total, ctx.width, image_height, beside)))
+    return story
+
+
+def _fit_group(ctx: _Context, images: list[tuple[int, HandoutImage]], total: int,
+               available: float, cap: float) -> tuple[list[Flowable], float]:
+    """The group with the largest picture height (at most ``cap``) that fits ``available``."""
+    height = cap
+    while True:
+        story = _group(ctx, images, total, height)
+        if _height(story, ctx.width) <= available * 0.98 or height <= MIN_IMAGE_HEIGHT:
+            return story, height
+        height = max(MIN_IMAGE_HEIGHT, height * 0.92)
+
+
+def _legend_note(content: HandoutContent, look: Look) -> list[Flowable]:
+    """How to read the letters and the bar, said once, only when a picture has them."""
+    tr = look.tr
+    lines = []
+    if any(image.orientation is not None for image in content.images):
+        lines.append(tr.gettext("Letters at the edges of a picture show directions in your body: "
+                                "L left, R right, A front, P back, H head, F feet."))
+    if any(image.spacing is not None for image in content.images):
+        lines.append(tr.gettext("The black bar under a picture shows a real length in your body."))
+    return [para(" ".join(lines), look.styles["legend"])] if lines else []
+
+
+def _images_section(ctx: _Context, content: HandoutContent, used: float) -> list[Flowable]:
+    story: list[Flowable] = _legend_note(content, ctx.look)
+    used += _height(story, ctx.width)
+    per_page = ctx.template.images_per_page
+    numbered = list(enumerate(content.images, start=1))
+    groups = [numbered[i:i + per_page] for i in range(0, len(numbered), per_page)]
+    # pictures keep one size through the handout: later pages never get bigger ones
+    cap = ctx.frame_height * IMAGE_HEIGHT_SHARE[per_page]
+    for index, group in enumerate(groups):
+        available = ctx.frame_height - used if index == 0 else ctx.frame_height
+        if index == 0 and available < ctx.frame_height * 0.45:
+            story.append(PageBreak())
+            available = ctx.frame_height
+        flowables, cap = _fit_group(ctx, group, len(numbered), available, cap)
+        story += flowables
+        if index < len(groups) - 1:
+            story.append(PageBreak())
+    return story
+
+
+def _numbered_canvas(font: str, text: str, colour: str, size: float = 9.0) -> type[Canvas]:
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         """Defers each page so the footer can say "Page x of y"."""
 
@@ -131,9 +214,9 @@ def _numbered_canvas(font: str) -> type[Canvas]:
             for state in self._pages:
                 self.__dict__.update(state)
                 width, _ = self._pagesize
-                self.setFont(font, 9)
-                self.setFillColor(HexColor("#555555"))
-                self.drawCentredString(width / 2, 10 * mm, f"Page {self._pageNumber} of {total}")
+                self.setFont(font, size)
+                self.setFillColor(HexColor(colour))
+                self.drawCentredString(width / 2, 10 * mm, text.format(page=self._pageNumber, total=total))
                 super().showPage()
             super().save()
 
@@ -142,37 +225,39 @@ def _numbered_canvas(font: str) -> type[Canvas]:
 
 def render_pdf(content: HandoutContent, template: Template) -> tuple[bytes, PdfInfo]:
     """The handout PDF as bytes (invariant: same input, same bytes)."""
-    regular, bold = register_fonts()
-    styles = _styles(template, regular, bold)
+    tr = translator(content.language)
+    look = make_look(template, tr)
+    text: ResolvedText = template.wording(content.language)
     buffer = io.BytesIO()
     margin = template.margin_mm * mm
     page = _page_size(template)
     doc = SimpleDocTemplate(
         buffer, pagesize=page, leftMargin=margin, rightMargin=margin, topMargin=margin,
-        bottomMargin=margin + 6 * mm, title=PDF_TITLE, author="", subject="", keywords="",
-        creator=PDF_CREATOR, producer=PDF_CREATOR, invariant=1,
+        bottomMargin=margin + FOOTER_SPACE, title=tr.gettext(PDF_TITLE), author="", subject="",
+        keywords="", creator=PDF_CREATOR, producer=PDF_CREATOR, invariant=1, lang=content.language,
     )
     width = page[0] - 2 * margin
-    image_height = (page[1] - 2 * margin) * IMAGE_HEIGHT_SHARE
-    embedded: list[EmbeddedImage] = []
-    story: list[Flowable] = [Paragraph(escape(content.title), styles["title"])]
-    if template.intro:
-        story.append(Paragraph(escape(template.intro), styles["intro"]))
-    total = len(content.images)
-    for number, image in enumerate(content.images, start=1):
-        block: list[Flowable] = [KeyImageFlowable(image, width, image_height, bold, embedded)]
-        heading = f"Picture {number} of {total}"
-        caption = f"{heading}: {image.caption}" if image.caption else heading
-        block.append(Paragraph(escape(caption), styles["caption"]))
-        if image.excerpts:
-            block.append(_excerpt_box(image.excerpts, styles, width))
-        block.append(Spacer(1, template.body_size))
-        story.append(KeepTogether(block))
-    for text in template.closing:
-        story.append(Paragraph(escape(text), styles["closing"]))
-    doc.build(story, canvasmaker=_numbered_canvas(regular))
+    frame_height = page[1] - 2 * margin - FOOTER_SPACE - 12
+    ctx = _Context(template, look, width, frame_height, [])
+    story: list[Flowable] = header(template, look, content.title, width)
+    for section in template.sections:
+        if section is Section.INTRO and text.intro:
+            story.append(para(text.intro, look.styles["body"]))
+        elif section is Section.IMAGES:
+            story += _images_section(ctx, content, _height(story, width))
+        elif section is Section.WORDS and template.words_box:
+            story += words_box(content.words, look, width)
+        elif section is Section.QUESTIONS and template.show_questions:
+            story += questions(text, look)
+        elif section is Section.CONTACT:
+            story += contact(template, text, look)
+        elif section is Section.MANDATORY:
+            story += mandatory(text, look, width)
+    footer = tr.gettext("Page {page} of {total}")
+    footer_size = look.styles["legend"].fontSize
+    doc.build(story, canvasmaker=_numbered_canvas(look.fonts.regular, footer, "#555555", footer_size))
     data = buffer.getvalue()
-    return data, PdfInfo(pages=doc.page, nbytes=len(data), images=tuple(embedded))
+    return data, PdfInfo(pages=doc.page, nbytes=len(data), images=tuple(ctx.embedded))
 
 
 def write_pdf(content: HandoutContent, template: Template, out: Path) -> PdfInfo:

@@ -1,7 +1,9 @@
 """Overlays drawn as vector graphics over the embedded image, with labels that stay legible in print.
 
 Every stroke gets a dark casing under the coloured line and every label a dark outline, so shapes
-read on bright and dark parts of the image and in greyscale print alike.
+read on bright and dark parts of the image and in greyscale print alike. Colours that would print as
+similar greys are told apart by line style: each distinct colour on an image gets its own dash
+pattern (solid, dashed, dotted, dash-dot), the gaps showing the dark casing.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ from takehome.annotations.model import Overlay, Point, ShapeKind
 LINE_WIDTH = 1.6
 CASING_WIDTH = 3.4
 LABEL_SIZE = 9.0
+#: Labels are never printed smaller than this (points), whatever the layout.
+MIN_LABEL_SIZE = 8.0
+#: Dash patterns (on, off in points) for the 1st, 2nd, ... distinct colour of an image.
+DASHES: tuple[tuple[float, ...], ...] = ((), (6.0, 3.0), (1.2, 3.0), (7.0, 2.5, 1.2, 2.5))
 LABEL_OUTLINE = 2.4
 ARROW_HEAD = 9.0
 
@@ -42,9 +48,21 @@ class ImageFrame:
                 self.bottom + self.height - (point.y - y0) * self.scale)
 
 
+def line_styles(overlays: tuple[Overlay, ...]) -> dict[str, tuple[float, ...]]:
+    """The dash pattern of each distinct colour, in order of first appearance (cycling)."""
+    styles: dict[str, tuple[float, ...]] = {}
+    for overlay in overlays:
+        key = overlay.color.lower()
+        if key not in styles:
+            styles[key] = DASHES[len(styles) % len(DASHES)]
+    return styles
+
+
 def draw_overlays(canvas: Canvas, frame: ImageFrame, overlays: tuple[Overlay, ...],
-                  labels: tuple[str, ...], font: str) -> None:
+                  labels: tuple[str, ...], font: str, label_size: float = LABEL_SIZE) -> None:
     """Draw every overlay and its label, clipped to the image."""
+    size = max(label_size, MIN_LABEL_SIZE)
+    styles = line_styles(tuple(o for o in overlays if o.kind is not ShapeKind.TEXT))
     canvas.saveState()
     clip = canvas.beginPath()
     clip.rect(frame.left, frame.bottom, frame.width, frame.height)
@@ -53,11 +71,16 @@ def draw_overlays(canvas: Canvas, frame: ImageFrame, overlays: tuple[Overlay, ..
         if overlay.kind is not ShapeKind.TEXT:
             colour = HexColor(overlay.color)
             _stroke_shape(canvas, frame, overlay, black, CASING_WIDTH)
+            canvas.saveState()
+            dash = styles[overlay.color.lower()]
+            if dash:
+                canvas.setDash(list(dash), 0)
             _stroke_shape(canvas, frame, overlay, colour, LINE_WIDTH)
+            canvas.restoreState()
     for overlay, label in zip(overlays, labels, strict=True):
         if label:
-            x, y, anchor = _label_position(frame, overlay, label, font)
-            draw_label(canvas, x, y, label, HexColor(overlay.color), font, anchor)
+            x, y, anchor = _label_position(frame, overlay, label, font, size)
+            draw_label(canvas, x, y, label, HexColor(overlay.color), font, anchor, size)
     canvas.restoreState()
 
 
@@ -113,11 +136,11 @@ def _end_ticks(canvas: Canvas, ax: float, ay: float, bx: float, by: float) -> No
 
 
 def _label_position(frame: ImageFrame, overlay: Overlay, label: str,
-                    font: str) -> tuple[float, float, str]:
+                    font: str, size: float = LABEL_SIZE) -> tuple[float, float, str]:
     """A page position for the label, kept inside the image, and its alignment."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    width = stringWidth(label, font, LABEL_SIZE)
+    width = stringWidth(label, font, size)
     pts = [frame.to_page(p) for p in overlay.points]
     if overlay.kind is ShapeKind.TEXT:
         x, y = pts[0]
@@ -125,7 +148,7 @@ def _label_position(frame: ImageFrame, overlay: Overlay, label: str,
         (ax, ay), (bx, by) = pts
         # beyond the tail, away from the head: the arrow leads from its words to the finding
         x = ax - width / 2
-        y = ay + 4 if ay >= by else ay - LABEL_SIZE - 2
+        y = ay + 4 if ay >= by else ay - size - 2
     elif overlay.kind is ShapeKind.LINE:
         (ax, ay), (bx, by) = pts
         x = (ax + bx) / 2 + 6
@@ -134,16 +157,16 @@ def _label_position(frame: ImageFrame, overlay: Overlay, label: str,
         (ax, ay), (bx, by) = pts
         x = min(ax, bx)
         y = max(ay, by) + 4
-        if y + LABEL_SIZE > frame.bottom + frame.height:
-            y = min(ay, by) - LABEL_SIZE - 2
+        if y + size > frame.bottom + frame.height:
+            y = min(ay, by) - size - 2
     margin = 3.0
     x = min(max(x, frame.left + margin), frame.left + frame.width - width - margin)
-    y = min(max(y, frame.bottom + margin), frame.bottom + frame.height - LABEL_SIZE - margin)
+    y = min(max(y, frame.bottom + margin), frame.bottom + frame.height - size - margin)
     return x, y, "left"
 
 
 def draw_label(canvas: Canvas, x: float, y: float, text: str, colour: Color, font: str,
-               anchor: str = "left") -> None:
+               anchor: str = "left", size: float = LABEL_SIZE) -> None:
     """Text with a dark outline drawn under a coloured fill, readable on any background."""
     canvas.saveState()
     canvas.setLineJoin(1)
@@ -151,7 +174,7 @@ def draw_label(canvas: Canvas, x: float, y: float, text: str, colour: Color, fon
     for mode in (1, 0):  # 1: stroke only (the outline), 0: fill only (the letters)
         canvas.saveState()  # the render mode is graphics state: scope it to this pass
         t = canvas.beginText()
-        t.setFont(font, LABEL_SIZE)
+        t.setFont(font, size)
         t.setTextRenderMode(mode)
         t.setStrokeColor(black)
         t.setFillColor(colour)

@@ -1,0 +1,210 @@
+"""The text blocks of a handout: styles, header with logo, report notes, words box, questions,
+contact and the mandatory text, all in the template's fonts and colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from takehome.handouts.glossary import GlossaryEntry
+from takehome.handouts.i18n import Translator
+from takehome.handouts.pdf.fonts import FontPair, family_fonts, file_fonts
+from takehome.handouts.templates import ResolvedText, Template
+from takehome.handouts.templates.logo import load_svg
+
+LOGO_MAX_WIDTH_MM = 70.0
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """Everything the blocks need to draw: fonts, colours, sizes, styles and the translator."""
+
+    fonts: FontPair
+    size: float
+    accent: Color
+    text: Color
+    panel: Color
+    styles: dict[str, ParagraphStyle]
+    tr: Translator
+
+
+def template_fonts(template: Template) -> FontPair:
+    if template.font_files is not None:
+        return file_fonts(*template.font_files)
+    return family_fonts(template.font_family)
+
+
+def make_look(template: Template, tr: Translator) -> Look:
+    fonts = template_fonts(template)
+    size = template.effective_body_size
+    accent, text, panel = HexColor(template.accent), HexColor(template.text_colour), HexColor(
+        template.panel_colour)
+    regular, bold = fonts.regular, fonts.bold
+    # large print keeps every text at the large size; otherwise legends may be a little smaller
+    small = size if template.large_print else max(size * 0.85, 9.0)
+    styles = {
+        "department": ParagraphStyle("department", fontName=bold, fontSize=size * 1.05,
+                                     leading=size * 1.3, textColor=accent),
+        "title": ParagraphStyle("title", fontName=bold, fontSize=size * 1.9, leading=size * 2.3,
+                                textColor=accent, spaceAfter=size * 0.5),
+        "body": ParagraphStyle("body", fontName=regular, fontSize=size, leading=size * 1.4,
+                               textColor=text, spaceAfter=size * 0.6),
+        "heading": ParagraphStyle("heading", fontName=bold, fontSize=size * 1.2, leading=size * 1.5,
+                                  textColor=accent, spaceBefore=size * 0.9, spaceAfter=size * 0.35),
+        "caption": ParagraphStyle("caption", fontName=bold, fontSize=size, leading=size * 1.3,
+                                  spaceBefore=size * 0.3, spaceAfter=size * 0.3, textColor=accent),
+        "legend": ParagraphStyle("legend", fontName=regular, fontSize=small, leading=small * 1.35,
+                                 textColor=text, spaceAfter=size * 0.35),
+        "box_head": ParagraphStyle("box_head", fontName=bold, fontSize=small, leading=small * 1.3,
+                                   textColor=accent),
+        "excerpt": ParagraphStyle("excerpt", fontName=regular, fontSize=size, leading=size * 1.4,
+                                  textColor=text),
+        "term": ParagraphStyle("term", fontName=bold, fontSize=size, leading=size * 1.35, textColor=text),
+        "bullet": ParagraphStyle("bullet", fontName=regular, fontSize=size, leading=size * 1.4,
+                                 textColor=text, leftIndent=size * 1.3, bulletIndent=size * 0.2,
+                                 spaceAfter=size * 0.25),
+        "mandatory": ParagraphStyle("mandatory", fontName=bold, fontSize=size, leading=size * 1.4,
+                                    textColor=text),
+    }
+    return Look(fonts, size, accent, text, panel, styles, tr)
+
+
+def para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+    """A paragraph of plain text (escaped: nothing in the text is markup)."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), style, bulletText=bullet)
+
+
+class LogoFlowable(Flowable):  # type: ignore[misc]
+    """The department's logo at the template's height (PNG raster or SVG vectors)."""
+
+    def __init__(self, path: Path, height: float, max_width: float) -> None:
+        super().__init__()
+        self.path = path
+        self.drawing: Any = None
+        self.reader: ImageReader | None = None
+        if path.suffix.lower() == ".svg":
+            self.drawing = load_svg(path)
+            natural_w, natural_h = float(self.drawing.width), float(self.drawing.height)
+        else:
+            self.reader = ImageReader(str(path))
+            natural_w, natural_h = (float(v) for v in self.reader.getSize())
+        scale = min(height / natural_h, max_width / natural_w)
+        self.scale = scale
+        self.width, self.height = natural_w * scale, natural_h * scale
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return float(self.width), float(self.height)
+
+    def draw(self) -> None:
+        canvas: Canvas = self.canv
+        if self.drawing is not None:
+            from reportlab.graphics import renderPDF
+
+            canvas.saveState()
+            canvas.scale(self.scale, self.scale)
+            renderPDF.draw(self.drawing, canvas, 0, 0)
+            canvas.restoreState()
+        elif self.reader is not None:
+            canvas.drawImage(self.reader, 0, 0, self.width, self.height, mask="auto")
+
+
+def header(template: Template, look: Look, title: str, width: float) -> list[Flowable]:
+    """Logo and department name on one line, then the title."""
+    story: list[Flowable] = []
+    logo = (LogoFlowable(template.logo, template.logo_height_mm * mm, min(LOGO_MAX_WIDTH_MM * mm, width / 2))
+            if template.logo is not None else None)
+    name = para(template.department, look.styles["department"]) if template.department else None
+    if logo is not None or name is not None:
+        logo_w = logo.width + 10 if logo is not None else 0.0
+        row: list[Any] = [logo or "", name or ""]
+        table = Table([row], colWidths=[logo_w, width - logo_w])
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ("LINEBELOW", (0, 0), (-1, 0), 1.2, look.accent),
+        ]))
+        story += [table, Spacer(1, look.size * 0.6)]
+    story.append(para(title, look.styles["title"]))
+    return story
+
+
+def boxed(rows: list[list[Any]], look: Look, width: float, *, bar: bool = True) -> Table:
+    """Rows in a tinted panel with a coloured bar on the left (report notes, words box)."""
+    columns = len(rows[0])
+    if columns == 1:
+        col_widths = [width]
+    else:
+        first = min(width * 0.3, 55 * mm)
+        col_widths = [first, width - first]
+    table = Table(rows, colWidths=col_widths)
+    style: list[tuple[Any, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, -1), look.panel),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if bar:
+        style.append(("LINEBEFORE", (0, 0), (0, -1), 3, look.accent))
+    if columns > 1:
+        style.append(("SPAN", (0, 0), (-1, 0)))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def excerpt_box(texts: tuple[str, ...], look: Look, width: float) -> Table:
+    rows: list[list[Any]] = [[para(look.tr.gettext("From your report"), look.styles["box_head"])]]
+    rows += [[para(text, look.styles["excerpt"])] for text in texts]
+    return boxed(rows, look, width)
+
+
+def words_box(words: tuple[GlossaryEntry, ...], look: Look, width: float) -> list[Flowable]:
+    """The "Words in your report" box: each word found and what it means."""
+    if not words:
+        return []
+    rows: list[list[Any]] = [[para(look.tr.gettext("Words in your report"), look.styles["heading"]), ""]]
+    rows += [[para(entry.term, look.styles["term"]), para(entry.plain, look.styles["excerpt"])]
+             for entry in words]
+    table = boxed(rows, look, width, bar=True)
+    table.repeatRows = 1  # split over pages: the heading goes on again
+    return [Spacer(1, look.size * 0.6), table]
+
+
+def questions(text: ResolvedText, look: Look) -> list[Flowable]:
+    if not text.questions:
+        return []
+    story: list[Flowable] = [para(look.tr.gettext("Questions to ask your doctor"), look.styles["heading"])]
+    story += [para(q, look.styles["bullet"], bullet="\u2022") for q in text.questions]
+    return [KeepTogether(story)]
+
+
+def contact(template: Template, text: ResolvedText, look: Look) -> list[Flowable]:
+    story: list[Flowable] = [para(look.tr.gettext("Who to contact"), look.styles["heading"])]
+    if template.department:
+        story.append(para(template.department, look.styles["term"]))
+    story += [para(line, look.styles["body"]) for line in text.contact]
+    return [KeepTogether(story)]
+
+
+def mandatory(text: ResolvedText, look: Look, width: float) -> list[Flowable]:
+    """The department's mandatory text in a framed box that cannot be missed."""
+    if not text.mandatory:
+        return []
+    rows = [[para(line, look.styles["mandatory"])] for line in text.mandatory]
+    table = Table(rows, colWidths=[width])
+    table.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 1.5, look.accent),
+        ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+        ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+    ]))
+    return [Spacer(1, look.size * 0.9), table]
