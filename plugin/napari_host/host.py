@@ -1,8 +1,9 @@
 """The napari host: the takehome :class:`~takehome.plugin.host.Host` over a napari viewer.
 
 The shown image is the slice under napari's current dims position of the active layer when the
-reader made it, else of the top-most visible takehome layer (so adding a shapes or points layer
-does not take the image away from the panel). The study is that layer's study.
+reader made it and it has a slice there, else of the top-most visible takehome layer that has one
+(so adding a shapes or points layer does not take the image away from the panel, and a short cine
+paged past its end gives way to the series still drawn). The study is that layer's study.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class NapariHost:
         seen: set[tuple[str, int]] = set()
         refs: list[ImageRef] = []
         for layer in self._viewer.layers:
-            if metadata.study_uid(layer.metadata) != study or not self._slices(layer):
+            if metadata.study_uid(layer.metadata) != study:
                 continue
             for ref in self._slices(layer):
                 key = (ref.sop_instance_uid, ref.frame)
@@ -56,12 +57,12 @@ class NapariHost:
 
     def current_image(self) -> ImageRef | None:
         """The slice of the takehome layer under the current dims position, or None."""
-        layer = self._source_layer()
-        if layer is None:
-            return None
-        refs = self._slices(layer)
-        index = self._slice_index(layer, len(refs))
-        return None if index is None else refs[index]
+        for layer in self._candidate_layers():
+            refs = self._slices(layer)
+            index = self._slice_index(layer, len(refs))
+            if index is not None:
+                return refs[index]
+        return None
 
     def on_current_image_changed(self, callback: Callback) -> None:
         """Call ``callback`` when the layer, slice or displayed axes change what is shown."""
@@ -104,14 +105,21 @@ class NapariHost:
         for callback in list(self._callbacks):
             callback(current)
 
-    def _source_layer(self) -> Any | None:
+    def _candidate_layers(self) -> list[Any]:
+        """Takehome layers in the order they claim to be "shown": the active one, then top-most first."""
         active = self._viewer.layers.selection.active
-        if active is not None and self._slices(active):
-            return active
-        for layer in reversed(self._viewer.layers):
-            if layer.visible and self._slices(layer):
+        layers = [active] if active is not None and self._slices(active) else []
+        layers += [layer for layer in reversed(self._viewer.layers)
+                   if layer is not active and layer.visible and self._slices(layer)]
+        return layers
+
+    def _source_layer(self) -> Any | None:
+        """The layer whose slice is shown, else the first candidate (for the study when none is)."""
+        candidates = self._candidate_layers()
+        for layer in candidates:
+            if self._slice_index(layer, len(self._slices(layer))) is not None:
                 return layer
-        return None
+        return candidates[0] if candidates else None
 
     @staticmethod
     def _slices(layer: Any) -> tuple[ImageRef, ...]:

@@ -52,18 +52,20 @@ def layer_data(stack: SeriesStack) -> LayerData:
     """The napari (data, kwargs, "image") tuple for one series stack."""
     single = len(stack.images) == 1
     pixels = stack.pixels[0] if single else stack.pixels
-    spacing = stack.spacing[1:] if single else stack.spacing
+    # the slice axis steps one slice (or frame) at a time, so napari's slider pages every series alike;
+    # rows and columns are in mm when the header says so (napari's scale bar then reads mm)
+    in_plane = stack.spacing[1:]
     kwargs: dict[str, Any] = {
         "name": stack.name,
         "rgb": stack.is_color,
         "metadata": layer_metadata(stack.study_instance_uid, stack.series_instance_uid, stack.images),
-        "scale": spacing,
+        "scale": in_plane if single else (1.0, *in_plane),
     }
     if not stack.is_color:
         kwargs["contrast_limits"] = (0, 255)
         kwargs["colormap"] = "gray"
-    if stack.in_plane_spacing_known and (single or stack.slice_spacing_known):
-        kwargs["units"] = ("mm",) * len(spacing)
+    if stack.in_plane_spacing_known:
+        kwargs["units"] = ("mm", "mm") if single else ("pixel", "mm", "mm")
     return pixels, kwargs, "image"
 
 

@@ -65,8 +65,8 @@ def test_folder_opens_one_layer_per_series_sorted_along_the_slice_normal(study: 
         np.testing.assert_array_equal(stack[index], render(read_dataset(path)).pixels)
     means = [float(stack[i].mean()) for i in range(5)]
     assert means == sorted(means)  # brightness grows with z in the fixture
-    assert kwargs["scale"] == pytest.approx((20.0, 0.7, 0.6))
-    assert kwargs["units"] == ("mm", "mm", "mm")
+    assert kwargs["scale"] == pytest.approx((1.0, 0.7, 0.6))  # one slider step per slice
+    assert kwargs["units"] == ("pixel", "mm", "mm")
     assert kwargs["rgb"] is False
 
 
