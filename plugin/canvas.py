@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from qtpy.QtCore import QPoint, QPointF, Qt, Signal
+from qtpy.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from qtpy.QtGui import QKeyEvent
 from qtpy.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
@@ -83,6 +83,16 @@ class _LabelEditor(QLineEdit):
         self._done = False
         self.setPlaceholderText("Type a label, Enter")
         self.setMinimumWidth(180)
+
+    def event(self, event: QEvent | None) -> bool:
+        # keep Escape/Enter/Delete for the editor, not the panel's shortcuts
+        if event is not None and event.type() == QEvent.Type.ShortcutOverride and isinstance(
+                event, QKeyEvent) and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return,
+                                                      Qt.Key.Key_Enter, Qt.Key.Key_Delete,
+                                                      Qt.Key.Key_Backspace):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent | None) -> None:
         if event is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -335,7 +345,7 @@ class ImageCanvas(QWidget):
         start: Window = drag["start"]
         delta = ev.screenPos() - ev.buttonDownScreenPos()
         width = max(1.0, start.width * math.exp(delta.x() / 200.0))
-        center = start.center - delta.y() * start.width / 300.0
+        center = start.center + delta.y() * start.width / 300.0  # drag up: brighter
         window = Window(center, width)
         self.window_changing.emit(window)
         if ev.isFinish():

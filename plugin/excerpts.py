@@ -27,19 +27,46 @@ from qtpy.QtWidgets import (
 from takehome.annotations.model import MAX_EXCERPT_LENGTH, Excerpt
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
-_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|approx|vs|cf|dr|mr|mrs|ms|no|fig|st)\.$", re.IGNORECASE)
-_HEADING = re.compile(r"^[A-Z][A-Za-z /&-]{1,40}:\s*$")
+_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|approx|vs|cf|dr|mr|mrs|ms|no|fig|st)\.|^\d+\.)$",
+                            re.IGNORECASE)
+_HEADING = re.compile(r"^\s*([A-Z][A-Za-z /&-]{1,40}):\s*")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+
+
+def _blocks(text: str) -> list[str]:
+    """Paragraphs, headings and list items of a report, each as one line of text."""
+    blocks: list[str] = []
+    current: list[str] = []
+
+    def close() -> None:
+        if current:
+            blocks.append(" ".join(current))
+            current.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            close()
+            continue
+        heading = _HEADING.match(line)
+        if heading is not None and heading.group(1).split()[0].isupper():
+            close()
+            line = line[heading.end():]
+        if _LIST_ITEM.match(line):
+            close()
+            line = _LIST_ITEM.sub("", line)
+        if line:
+            current.append(line)
+    close()
+    return blocks
 
 
 def split_sentences(text: str) -> list[str]:
-    """The report's sentences, one per item: split on sentence ends and on line breaks."""
+    """The report's sentences, one per item, without headings ("FINDINGS:") or list numbers."""
     sentences: list[str] = []
-    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)", text):
-        block = " ".join(block.split())
-        if not block:
-            continue
+    for block in _blocks(text):
         pending = ""
-        for part in _SENTENCE_END.split(block):
+        for part in _SENTENCE_END.split(" ".join(block.split())):
             pending = f"{pending} {part}".strip() if pending else part.strip()
             if _ABBREVIATIONS.search(pending):
                 continue
@@ -47,7 +74,7 @@ def split_sentences(text: str) -> list[str]:
             pending = ""
         if pending:
             sentences.append(pending)
-    return [s.lstrip("-*• ").strip() for s in sentences if s.strip() and not _HEADING.match(s)]
+    return [s for s in sentences if s]
 
 
 class ExcerptEditor(QWidget):

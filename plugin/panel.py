@@ -173,7 +173,7 @@ class TakehomePanel(QWidget):
             tip = f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
         action.setToolTip(tip)
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
 
@@ -436,7 +436,11 @@ class TakehomePanel(QWidget):
                             "Delete drawing")
 
     def delete_selected(self) -> None:
-        self.canvas.delete_selected()
+        """Delete: the selected drawing, or the key image when the strip has the focus."""
+        if self.strip.hasFocus():
+            self.strip.remove_current()
+        else:
+            self.canvas.delete_selected()
 
     @guarded
     def _window_changing(self, window: Window) -> None:

@@ -1,0 +1,146 @@
+"""Preview, Export PDF and Print: the real PDF from the core, rendered back to pixels."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+from qtpy.QtCore import Qt
+from qtpy.QtPrintSupport import QPrinter
+from qtpy.QtWidgets import QPushButton
+
+from takehome.annotations.model import Point
+from takehome.plugin.canvas import Tool
+from takehome.plugin.export import SUGGESTED_NAME
+from takehome.plugin.preview import Job, start_job, wait_for_jobs
+
+from ..conftest import FAKE_PATIENT  # noqa: TID252 (the shared fixtures module)
+from .mouse import drag
+
+
+def yellow_pixels(rgb: np.ndarray) -> int:
+    """Pixels of the arrow's colour (#ffd400): the test images themselves are grey."""
+    r, g, b = (rgb[..., k].astype(int) for k in range(3))
+    return int(((r > 200) & (g > 160) & (g < 235) & (b < 90)).sum())
+
+
+def draw_labelled_arrow(panel, qtbot, label: str = "the cyst") -> None:
+    canvas = panel.canvas
+    canvas.set_tool(Tool.ARROW)
+    drag(canvas.view.viewport(), canvas.image_to_widget(Point(8, 56)), canvas.image_to_widget(Point(60, 12)))
+    qtbot.keyClicks(canvas.label_editor, label)
+    qtbot.keyClick(canvas.label_editor, Qt.Key.Key_Return)
+
+
+def render_pdf_file(path) -> list[np.ndarray]:
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return [document[i].render(scale=100 / 72, rev_byteorder=True).to_numpy()[..., :3].copy()
+                for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def test_preview_renders_the_handout_after_an_edit(make_panel, qtbot):
+    _host, panel = make_panel()
+    with qtbot.waitSignal(panel.preview.updated, timeout=30000) as blocker:
+        draw_labelled_arrow(panel, qtbot)
+    result = blocker.args[0]
+    assert result.pdf.startswith(b"%PDF")
+    assert len(panel.preview.page_labels) == len(result.pages) >= 1
+    assert yellow_pixels(result.pages[0]) > 50
+    assert "page" in panel.preview.status.text()
+
+
+def test_preview_is_debounced_and_shows_only_the_newest(make_panel, qtbot):
+    _host, panel = make_panel()
+    seen = []
+    panel.preview.updated.connect(lambda r: seen.append(r.generation))
+    with qtbot.waitSignal(panel.preview.updated, timeout=30000):
+        qtbot.keyClick(panel.canvas.view, "K")
+        for word in ("one", "two", "three"):
+            panel.excerpt_editor.report.setPlainText(word)
+            panel.excerpt_editor.flush()
+    wait_for_jobs()
+    qtbot.wait(50)
+    assert seen == [panel.preview._generation]  # one build, for the last edit
+
+
+def test_export_writes_deidentified_pdf_with_the_overlay(make_panel, qtbot, tmp_path):
+    _host, panel = make_panel()
+    draw_labelled_arrow(panel, qtbot, "the cyst")
+    panel.excerpt_editor.report.setPlainText(f"{FAKE_PATIENT['PatientName'].replace('^', ' ')} has a cyst.")
+    panel.excerpt_editor.tick(0)
+    panel.excerpt_editor.attach.click()
+    out = tmp_path / "out" / SUGGESTED_NAME
+    out.parent.mkdir()
+    with qtbot.waitSignal(panel.output.exported, timeout=30000):
+        panel.export_pdf(out)
+    assert out.is_file()
+    assert [p.name for p in out.parent.iterdir()] == [SUGGESTED_NAME]  # no temporary left behind
+    pages = render_pdf_file(out)
+    assert yellow_pixels(pages[0]) > 50
+    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "the cyst" in text
+    for value in ("Blackwood", "Eleanor", "MRN-4471902"):
+        assert value not in text
+    assert "saved" in panel.messages.text()
+
+
+def test_suggested_name_has_no_identifier():
+    assert SUGGESTED_NAME == "imaging-handout.pdf"
+
+
+def test_export_cancel_writes_nothing(make_panel, qtbot, tmp_path):
+    _host, panel = make_panel()
+    qtbot.keyClick(panel.canvas.view, "K")
+    wait_for_jobs()
+    gate = threading.Event()
+    blocker_job = Job(0, lambda job: gate.wait(10))
+    start_job(blocker_job)  # keep the worker busy so the export is still queued when cancelled
+    out = tmp_path / SUGGESTED_NAME
+    with qtbot.waitSignal(panel.output.cancelled, timeout=30000):
+        panel.export_pdf(out)
+        assert panel.output.busy()
+        panel.output.progress.findChild(QPushButton).click()  # the progress dialog's Cancel button
+        gate.set()
+    assert not out.exists()
+    assert list(tmp_path.glob("*.partial")) == []
+    assert "Cancelled" in panel.messages.text()
+
+
+def test_export_to_unwritable_place_shows_message(make_panel, qtbot, tmp_path):
+    _host, panel = make_panel()
+    qtbot.keyClick(panel.canvas.view, "K")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    with qtbot.waitSignal(panel.output.failed, timeout=30000):
+        panel.export_pdf(blocked / "handout.pdf")
+    assert panel.messages.level == "error"
+    assert "handout.pdf" in panel.messages.text() or "a-file" in panel.messages.text()
+
+
+def test_export_without_key_images_explains(make_panel, tmp_path):
+    _host, panel = make_panel()
+    panel.export_pdf(tmp_path / "x.pdf")
+    assert "key image" in panel.messages.text()
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_print_paints_the_same_pages(make_panel, qtbot, tmp_path):
+    _host, panel = make_panel()
+    draw_labelled_arrow(panel, qtbot)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    target = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(target))
+    with qtbot.waitSignal(panel.output.printed, timeout=30000) as blocker:
+        panel.print_handout(printer)
+    assert blocker.args[0] >= 1
+    pages = render_pdf_file(target)
+    assert len(pages) == blocker.args[0]
+    assert yellow_pixels(pages[0]) > 50

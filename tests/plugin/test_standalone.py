@@ -1,0 +1,114 @@
+"""The standalone viewer (takehome-viewer): series browser, slice scrolling, panel docked."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from qtpy.QtCore import QPoint, QPointF, Qt
+from qtpy.QtGui import QImage, QWheelEvent
+from qtpy.QtWidgets import QApplication
+
+from takehome.handouts.sample import demo_session, sample_files
+from takehome.plugin.host import Host
+from takehome.plugin.preview import wait_for_jobs
+from takehome.plugin.standalone import StandaloneHost, scan
+from takehome.plugin.standalone.window import ViewerWindow
+
+from .conftest import write_study
+
+
+@pytest.fixture
+def window(qtbot):
+    win = ViewerWindow()
+    qtbot.addWidget(win)
+    yield win
+    wait_for_jobs()
+
+
+def wheel(widget, down: bool = True) -> None:
+    pos = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(pos, QPointF(widget.mapToGlobal(pos.toPoint())), QPoint(0, 0),
+                        QPoint(0, -120 if down else 120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_scan_groups_series_in_slice_order_and_frames(tmp_path):
+    write_study(tmp_path / "s", images=4, frames=5)
+    (tmp_path / "s" / "notes.txt").write_text("not dicom")
+    study = scan([tmp_path / "s"])
+    assert [len(s.images) for s in study.series] == [4, 5]
+    first = study.series[0].images
+    assert [Path(r.file).name for r in first] == ["img01.dcm", "img02.dcm", "img03.dcm", "img04.dcm"]
+    assert [r.frame for r in study.series[1].images] == [1, 2, 3, 4, 5]
+    assert study.skipped == ((str(tmp_path / "s" / "notes.txt"), "not a DICOM file"),)
+    assert isinstance(StandaloneHost(study), Host)
+
+
+def test_opens_folder_with_series_browser_and_docked_panel(window, qtbot, tmp_path):
+    write_study(tmp_path / "study", images=5, frames=3)
+    window.open_paths([tmp_path / "study"])
+    window.show()
+    qtbot.waitExposed(window)
+    browser = window.browser
+    assert browser.series_list.count() == 2
+    qtbot.waitUntil(lambda: not browser.series_list.item(1).icon().isNull(), timeout=5000)
+    assert window.dock_widget is not None and window.dock_widget.widget() is window.panel
+    panel = window.panel
+    slices = browser.slices
+    start = slices.index
+    assert panel.focus == window.host.current_image() == slices.current()
+    # the wheel pages through the series; the panel follows
+    wheel(slices.graphics.viewport(), down=True)
+    assert slices.index == start + 1
+    assert panel.focus == slices.current()
+    assert panel.canvas.shown.key == (slices.current().sop_instance_uid, slices.current().frame)
+    wheel(slices.graphics.viewport(), down=False)
+    assert slices.index == start
+    # the multi-frame series: frames are images to scroll through
+    browser.series_list.setCurrentRow(1)
+    assert slices.current().frame == 2  # opens in the middle
+    qtbot.keyClick(slices, Qt.Key.Key_Down)
+    assert slices.current().frame == 3
+    assert "frame 3 of 3" in slices.caption.text()
+    assert panel.focus.frame == 3
+
+
+def test_opens_the_sample_study_with_the_demo_handout(window, qtbot):
+    window.open_paths(sample_files(), seed=demo_session())
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.browser.series_list.count() == len(sample_files())
+    assert len(window.panel.session.key_images) == 3
+    with qtbot.waitSignal(window.panel.preview.updated, timeout=30000):
+        window.panel.excerpt_editor.report.setPlainText("Report.")
+        window.panel.excerpt_editor.flush()
+
+
+def test_missing_path_and_non_dicom_folder_show_messages(window, qtbot, tmp_path):
+    window.open_paths([tmp_path / "nowhere"])
+    assert window.panel.messages.level == "error"
+    assert "no such file or folder" in window.panel.messages.text()
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    (junk / "a.txt").write_text("hello")
+    window.open_paths([junk])
+    assert window.panel.messages.level == "warning"
+    assert "No DICOM images" in window.panel.messages.text()
+
+
+def test_takehome_viewer_command_runs(tmp_path):
+    write_study(tmp_path / "study", images=2)
+    shot = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TAKEHOME_DATA_DIR=str(tmp_path / "data"))
+    code = "import sys; from takehome.plugin.standalone import main; sys.exit(main(sys.argv[1:]))"
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "study"), "--screenshot", str(shot)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    image = QImage(str(shot))
+    assert image.width() > 800 and image.height() > 500
