@@ -10,6 +10,7 @@ from pathlib import Path
 from takehome.annotations.errors import TakehomeError
 from takehome.annotations.session_file import load_session
 from takehome.handouts.build import BuildResult, build_handout, session_from_files
+from takehome.handouts.dicom.commands import add_dicom_options, add_send_command, run_send, write_dicom_for
 from takehome.handouts.errors import InputError
 from takehome.handouts.sample import demo_session
 from takehome.handouts.templates.commands import add_template_commands, add_template_options, run_templates
@@ -36,13 +37,16 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--session", type=Path, help="session JSON with images, overlays, excerpts")
     build.add_argument("--frame", type=int, default=1, help="frame of multi-frame images (1-based)")
     build.add_argument("--template", help="template name or TOML file")
+    add_dicom_options(build)
     add_template_options(build)
 
     demo = commands.add_parser("demo", help="build the handout of the bundled sample study")
     demo.add_argument("--out", required=True, type=Path, help="the PDF to write")
     demo.add_argument("--template", help="template name or TOML file")
+    add_dicom_options(demo)
     add_template_options(demo)
     add_template_commands(commands)
+    add_send_command(commands)
     return parser
 
 
@@ -67,10 +71,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "templates":
             return run_templates(args)
+        if args.command == "send":
+            return run_send(args)
         if args.command == "build":
             result = _build(args)
         else:
             result = build_handout(demo_session(), args.out, template=args.template, choices=args.choices)
+        write_dicom_for(args, result.out)
     except TakehomeError as exc:
         print(f"takehome: error: {exc}", file=sys.stderr)
         return EXIT_INPUT

@@ -1,0 +1,90 @@
+"""The DICOM parts of the ``takehome`` command: ``--dicom-out`` for build/demo, and ``send``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from takehome.annotations.model import Session
+from takehome.annotations.session_file import load_session
+from takehome.handouts.dicom.errors import DicomExportError
+from takehome.handouts.dicom.export import DicomExport, export_dicom
+from takehome.handouts.dicom.send import DEFAULT_CALLING_AE, DEFAULT_TIMEOUT, Peer, collect_files, send_files
+
+EXIT_OK = 0
+EXIT_SEND_FAILED = 3
+
+
+def add_dicom_options(parser: argparse.ArgumentParser) -> None:
+    """``--dicom-out DIR`` on build and demo."""
+    parser.add_argument("--dicom-out", type=Path, metavar="DIR",
+                        help="also write DICOM objects into DIR: key object selection, presentation "
+                             "state(s) with the overlays, and the handout as encapsulated PDF")
+
+
+def add_send_command(commands: Any) -> None:
+    """``takehome send DIR --to AE@host:port``."""
+    send = commands.add_parser("send", help="store the DICOM objects of a folder on a PACS (C-STORE)")
+    send.add_argument("folder", type=Path, metavar="DIR", help="folder written by --dicom-out")
+    send.add_argument("--to", required=True, metavar="AE@host:port",
+                      help="the PACS (Storage SCP): its AE title, host and port")
+    send.add_argument("--aet", default=DEFAULT_CALLING_AE,
+                      help=f"this workstation's AE title (default {DEFAULT_CALLING_AE})")
+    send.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                      help=f"seconds to wait for the PACS at each step (default {DEFAULT_TIMEOUT:g})")
+    send.add_argument("--remove-sent", action="store_true",
+                      help="delete each file once the PACS confirmed it was stored")
+
+
+def _session_for(args: argparse.Namespace) -> tuple[Session, Path | None]:
+    """The session a build or demo command used (read again: the build does not return it)."""
+    if args.command == "demo":
+        from takehome.handouts.sample import demo_session
+
+        return demo_session(), None
+    if args.session is not None:
+        return load_session(args.session), args.session.parent
+    from takehome.handouts.build import session_from_files
+
+    return session_from_files(args.dicom, args.excerpt, args.frame), None
+
+
+def write_dicom_for(args: argparse.Namespace, pdf_path: Path | None) -> DicomExport | None:
+    """After a build/demo with ``--dicom-out``: write the DICOM objects, with the PDF just built."""
+    folder: Path | None = getattr(args, "dicom_out", None)
+    if folder is None:
+        return None
+    session, base_dir = _session_for(args)
+    pdf = None
+    if pdf_path is not None:
+        try:
+            pdf = pdf_path.read_bytes()
+        except OSError as exc:
+            raise DicomExportError(f"{pdf_path}: cannot read the handout back ({exc.strerror})") from None
+    result = export_dicom(session, folder, pdf=pdf, base_dir=base_dir,
+                          allow_multiple_patients=args.command == "demo")
+    print(f"wrote {len(result.files)} DICOM object(s) to {folder} ({result.summary()})")
+    return result
+
+
+def run_send(args: argparse.Namespace) -> int:
+    """Send a folder; one line per file; exit 3 when any file was not stored."""
+    peer = Peer.parse(args.to)
+    files = collect_files(args.folder)
+
+    def progress(index: int, total: int, path: Path) -> None:
+        print(f"[{index}/{total}] {path.name}", file=sys.stderr)
+
+    report = send_files(files, peer, calling_ae=args.aet, timeout=args.timeout,
+                        remove_sent=args.remove_sent, progress=progress)
+    for outcome in report.outcomes:
+        removed = " (removed locally)" if outcome.removed else ""
+        print(f"{outcome.path.name}: {outcome.message}{removed}")
+    print(f"{len(report.stored)} of {len(report.outcomes)} object(s) stored on {peer}")
+    if report.failed:
+        print(f"takehome: error: {len(report.failed)} object(s) were not stored on {peer}; they were kept "
+              "in the folder: fix the cause above and send again", file=sys.stderr)
+        return EXIT_SEND_FAILED
+    return EXIT_OK

@@ -1,0 +1,121 @@
+"""A session as DICOM objects next to its handout: KOS, presentation states, encapsulated PDF."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydicom.dataset import Dataset
+
+from takehome.annotations.model import Session
+from takehome.handouts.deid import Identifiers, scrub_text
+from takehome.handouts.dicom.encapsulated import encapsulated_pdf
+from takehome.handouts.dicom.errors import DicomExportError
+from takehome.handouts.dicom.header import write_dataset
+from takehome.handouts.dicom.ko import key_object_selection
+from takehome.handouts.dicom.pr import presentation_states
+from takehome.handouts.errors import DeidentificationError
+from takehome.handouts.prepare import LoadedImage, load_images
+
+#: File name prefix of each kind of object, by SOP Class UID.
+_PREFIX = {
+    "1.2.840.10008.5.1.4.1.1.88.59": "KO",
+    "1.2.840.10008.5.1.4.1.1.11.1": "GSPS",
+    "1.2.840.10008.5.1.4.1.1.11.2": "CSPS",
+    "1.2.840.10008.5.1.4.1.1.104.1": "PDF",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DicomObject:
+    """One object takehome writes: what it is and the dataset."""
+
+    kind: str
+    dataset: Dataset
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.kind}_{self.dataset.SOPInstanceUID}.dcm"
+
+
+@dataclass(frozen=True, slots=True)
+class DicomExport:
+    """What was written: one file per object."""
+
+    files: tuple[Path, ...]
+    kinds: tuple[str, ...]
+
+    def summary(self) -> str:
+        counts: dict[str, int] = {}
+        for kind in self.kinds:
+            counts[kind] = counts.get(kind, 0) + 1
+        return ", ".join(f"{n} {k}" for k, n in counts.items())
+
+
+def _scrubbed_excerpts(loaded: Sequence[LoadedImage]) -> list[list[str]]:
+    """Each key image's excerpts as printed on the handout (scrubbed of the header's identifiers)."""
+    try:
+        identifiers = Identifiers.union(Identifiers.from_dataset(item.dataset) for item in loaded)
+    except Exception as exc:  # fail closed, as the handout does
+        raise DeidentificationError(
+            f"the header identifiers could not be read ({type(exc).__name__}); nothing was written"
+        ) from None
+    return [[scrub_text(e.text, identifiers).text for e in item.key_image.excerpts] for item in loaded]
+
+
+def _by_study(loaded: Sequence[LoadedImage]) -> dict[str, list[LoadedImage]]:
+    studies: dict[str, list[LoadedImage]] = {}
+    for item in loaded:
+        uid = str(item.dataset.get("StudyInstanceUID", ""))
+        if not uid:
+            raise DicomExportError(f"{item.path}: has no Study Instance UID; it cannot be filed in a study")
+        studies.setdefault(uid, []).append(item)
+    return studies
+
+
+def dicom_objects(session: Session, loaded: Sequence[LoadedImage], pdf: bytes | None = None, *,
+                  allow_multiple_patients: bool = False) -> list[DicomObject]:
+    """All objects for a session: per study a KOS and the presentation states, and the PDF.
+
+    The PDF is filed in the first key image's study. Key images of several patients are refused
+    unless ``allow_multiple_patients`` (the bundled demo mixes sample images of several patients).
+    """
+    if not loaded:
+        raise DicomExportError("session: it has no key images; mark at least one image")
+    patients = {str(item.dataset.get("PatientID", "")) for item in loaded}
+    if len(patients) > 1 and not allow_multiple_patients:
+        raise DicomExportError(f"session: the key images belong to {len(patients)} different patients "
+                               "(Patient ID differs); DICOM objects are filed in one patient's record")
+    excerpts = _scrubbed_excerpts(loaded)
+    objects: list[DicomObject] = []
+    for items in _by_study(loaded).values():
+        texts = [excerpts[loaded.index(item)] for item in items]
+        objects.append(DicomObject("KO", key_object_selection(items, texts)))
+        for state in presentation_states(items, title=session.title):
+            objects.append(DicomObject(_PREFIX[str(state.SOPClassUID)], state))
+    if pdf is not None:
+        first = loaded[0].dataset
+        sources = [item.dataset for item in loaded
+                   if item.dataset.get("StudyInstanceUID") == first.get("StudyInstanceUID")]
+        objects.append(DicomObject("PDF", encapsulated_pdf(pdf, first, sources)))
+    return objects
+
+
+def write_objects(objects: Sequence[DicomObject], out_dir: str | os.PathLike[str]) -> DicomExport:
+    """Write each object atomically into ``out_dir`` (created if needed)."""
+    folder = Path(out_dir)
+    if folder.exists() and not folder.is_dir():
+        raise DicomExportError(f"--dicom-out: {folder} exists and is not a folder")
+    files = [write_dataset(obj.dataset, folder / obj.file_name) for obj in objects]
+    return DicomExport(tuple(files), tuple(obj.kind for obj in objects))
+
+
+def export_dicom(session: Session, out_dir: str | os.PathLike[str], *, pdf: bytes | None = None,
+                 base_dir: str | os.PathLike[str] | None = None,
+                 allow_multiple_patients: bool = False) -> DicomExport:
+    """Build and write the session's DICOM objects (and the handout ``pdf``, if given) into ``out_dir``."""
+    loaded = load_images(session, base_dir)
+    objects = dicom_objects(session, loaded, pdf, allow_multiple_patients=allow_multiple_patients)
+    return write_objects(objects, out_dir)

@@ -1,0 +1,75 @@
+"""What every takehome DICOM object shares: identity of the software, UIDs, series, safe writing."""
+
+from __future__ import annotations
+
+import io
+from importlib import metadata
+from pathlib import Path
+
+from pydicom.dataset import Dataset
+from pydicom.uid import generate_uid
+
+from takehome.annotations.session_file import write_atomic
+from takehome.handouts.dicom.errors import DicomExportError
+
+MANUFACTURER = "takehome"
+MODEL_NAME = "takehome handouts"
+DEVICE_SERIAL = "1"
+
+#: Series numbers of the objects takehome adds to a study (one series per modality).
+SERIES_NUMBER = {"KO": 9901, "PR": 9902, "DOC": 9903}
+
+_PIXEL_TAGS = {0x7FE00010, 0x7FE00008, 0x7FE00009}
+
+#: Type 2 attributes of the patient/study modules that highdicom reads from the evidence.
+_TYPE2_EMPTY = ("PatientID", "PatientName", "PatientBirthDate", "PatientSex", "AccessionNumber",
+                "StudyID", "StudyDate", "StudyTime", "ReferringPhysicianName")
+
+
+def software_version() -> str:
+    """takehome's installed version (for Software Versions)."""
+    try:
+        return metadata.version("takehome")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+def new_uid() -> str:
+    """A fresh random UID (2.25 form via pydicom)."""
+    return str(generate_uid(prefix=None))
+
+
+def evidence_view(ds: Dataset) -> Dataset:
+    """The image's header without its pixels, with empty type 2 patient/study attributes added.
+
+    highdicom reads those attributes unconditionally; real images sometimes omit them.
+    """
+    view = Dataset()
+    for element in ds:
+        if element.tag not in _PIXEL_TAGS:
+            view.add(element)
+    for keyword in _TYPE2_EMPTY:
+        if keyword not in view:
+            setattr(view, keyword, None)
+    for keyword in ("StudyInstanceUID", "SeriesInstanceUID", "SOPClassUID", "SOPInstanceUID"):
+        if keyword not in view:
+            raise DicomExportError(f"key image: its header has no {keyword}, so it cannot be referenced "
+                                   "from a DICOM object")
+    return view
+
+
+def dataset_bytes(ds: Dataset) -> bytes:
+    """The dataset as a DICOM Part 10 file (preamble, file meta, dataset)."""
+    buffer = io.BytesIO()
+    ds.save_as(buffer, enforce_file_format=True)
+    return buffer.getvalue()
+
+
+def write_dataset(ds: Dataset, path: Path) -> Path:
+    """Write ``ds`` as a DICOM file at ``path`` atomically (all or nothing)."""
+    try:
+        write_atomic(path, dataset_bytes(ds))
+    except OSError as exc:
+        raise DicomExportError(f"{path}: cannot write the DICOM object ({exc.strerror or exc}); "
+                               "check the folder exists and is writable") from None
+    return path
