@@ -204,14 +204,16 @@ class TakehomePanel(QWidget):
                                          QKeySequence(Qt.Key.Key_Backspace)])
         self.toolbar.addAction(self.delete_action)
         stack = self.store.undo_stack
-        self.undo_action = stack.createUndoAction(self, "Undo")
-        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
-        self.redo_action = stack.createRedoAction(self, "Redo")
+        self.undo_action = self._action("Undo", QKeySequence.StandardKey.Undo, "Undo", stack.undo)
+        self.redo_action = self._action("Redo", QKeySequence.StandardKey.Redo, "Redo", stack.redo)
         self.redo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo),
                                        QKeySequence("Ctrl+Shift+Z")])
-        for action in (self.undo_action, self.redo_action):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
+        for action, can, text in ((self.undo_action, stack.canUndoChanged, stack.undoTextChanged),
+                                  (self.redo_action, stack.canRedoChanged, stack.redoTextChanged)):
+            action.setEnabled(False)
+            can.connect(action.setEnabled)
+            verb = action.text()
+            text.connect(lambda what, a=action, v=verb: a.setToolTip(f"{v}: {what}" if what else v))
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         self.export_action = self._action("Export PDF…", "Ctrl+E", "Save the de-identified handout as a "

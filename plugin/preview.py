@@ -15,7 +15,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from numpy.typing import NDArray
 from qtpy.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from qtpy.QtGui import QPixmap
+from qtpy.QtGui import QPixmap, QResizeEvent, QShowEvent
 from qtpy.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from takehome.annotations.model import Session
@@ -154,6 +154,7 @@ class PreviewPane(QWidget):
         self._pages_layout.setSpacing(12)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        self._scroll = scroll
         scroll.setWidget(self._pages)
         scroll.setStyleSheet("QScrollArea { background: #6b6b6b; }")
         self._pages.setStyleSheet("background: #6b6b6b;")
@@ -171,7 +172,7 @@ class PreviewPane(QWidget):
         self._jobs: set[Job] = set()
         self.result: PreviewResult | None = None
         self.page_labels: list[QLabel] = []
-        self.width_px = 520
+        self._pixmaps: list[QPixmap] = []
 
     def request(self, session: Session) -> None:
         """Schedule a rebuild for ``session`` (debounced; older requests are dropped)."""
@@ -247,14 +248,31 @@ class PreviewPane(QWidget):
             self._pages_layout.removeWidget(label)
             label.deleteLater()
         self.page_labels = []
-        for number, pixels in enumerate(pages, start=1):
+        self._pixmaps = [QPixmap.fromImage(qimage_from_pixels(pixels)) for pixels in pages]
+        for number, pixmap in enumerate(self._pixmaps, start=1):
             label = QLabel(self._pages)
-            pixmap = QPixmap.fromImage(qimage_from_pixels(pixels))
-            label.setPixmap(pixmap.scaledToWidth(self.width_px, Qt.TransformationMode.SmoothTransformation))
+            label.setPixmap(self._fitted(pixmap))
             label.setToolTip(f"Page {number}")
             label.setStyleSheet("border: 1px solid #333;")
             self._pages_layout.addWidget(label)
             self.page_labels.append(label)
+
+    def _fitted(self, pixmap: QPixmap) -> QPixmap:
+        """The page scaled to the width of the pane (pages are never shown larger than rendered)."""
+        width = max(120, min(pixmap.width(), self.width() - 56))
+        return pixmap.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        super().resizeEvent(event)
+        self._refit()
+
+    def showEvent(self, event: QShowEvent | None) -> None:
+        super().showEvent(event)
+        self._refit()
+
+    def _refit(self) -> None:
+        for label, pixmap in zip(self.page_labels, self._pixmaps, strict=True):
+            label.setPixmap(self._fitted(pixmap))
 
     def shutdown(self) -> None:
         """Stop pending work (the panel is closing)."""

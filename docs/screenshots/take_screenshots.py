@@ -1,0 +1,73 @@
+"""Take the plugin screenshots of docs/ from real windows (run: QT_QPA_PLATFORM=offscreen python this).
+
+Opens the standalone viewer on the bundled sample study with the demo handout, pastes a report,
+waits for the real preview, and saves the window (panel with the excerpts tab, then the preview
+tab) and the first preview page.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPORT = """FINDINGS:
+There is a 4 cm round lesion in the right lobe of the liver with the features of a simple cyst.
+The spleen and kidneys are normal. The bones of the spine look normal, with no fracture.
+
+IMPRESSION:
+1. Simple liver cyst, which is usually harmless.
+2. No follow-up imaging is needed."""
+
+
+def main() -> int:
+    os.environ.setdefault("TAKEHOME_DATA_DIR", tempfile.mkdtemp(prefix="takehome-shots-"))
+    from qtpy.QtWidgets import QApplication  # noqa: TID251 (a plugin tool kept with the docs)
+
+    from takehome.handouts.sample import demo_session, sample_files
+    from takehome.plugin.preview import wait_for_jobs
+    from takehome.plugin.qtimage import qimage_from_pixels
+    from takehome.plugin.standalone.window import ViewerWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = ViewerWindow()
+    window.resize(1680, 980)
+    window.open_paths(sample_files(), seed=demo_session())
+    window.show()
+    browser = window.browser
+    browser.series_list.setCurrentRow(browser.series_list.count() - 1)  # the MR with the arrow
+    panel = window.panel
+    assert panel is not None
+    editor = panel.excerpt_editor
+    editor.report.setPlainText(REPORT)
+    editor.flush()
+    editor.tick(0, 3)
+    first = panel.canvas.overlays[0]
+    panel.canvas.select(first.id)
+    done: list[object] = []
+    panel.preview.updated.connect(done.append)
+    panel.preview.failed.connect(done.append)
+    panel.preview.request(panel.session)
+    deadline = time.monotonic() + 60
+    while not done and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    wait_for_jobs()
+    for _ in range(20):
+        app.processEvents()
+    window.grab().save(str(HERE / "standalone-viewer.png"))
+    panel.tabs.setCurrentWidget(panel.preview)
+    for _ in range(20):
+        app.processEvents()
+    window.grab().save(str(HERE / "standalone-preview.png"))
+    if panel.preview.result is not None:
+        qimage_from_pixels(panel.preview.result.pages[0]).save(str(HERE / "preview-page.png"))
+    window.close()
+    return 0 if done and panel.preview.result is not None else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
