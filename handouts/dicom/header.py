@@ -6,6 +6,7 @@ import io
 from importlib import metadata
 from pathlib import Path
 
+from highdicom._standard_utils import is_multiframe_image
 from pydicom.dataset import Dataset
 from pydicom.uid import generate_uid
 
@@ -56,6 +57,15 @@ def evidence_view(ds: Dataset) -> Dataset:
             raise DicomExportError(f"key image: its header has no {keyword}, so it cannot be referenced "
                                    "from a DICOM object")
     return view
+
+
+def references_frames(ds: Dataset) -> bool:
+    """True when references to ``ds`` name a frame: a multi-frame IOD holding more than one frame."""
+    try:
+        frames = int(ds.get("NumberOfFrames") or 1)
+        return frames > 1 and bool(is_multiframe_image(ds))
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return False
 
 
 def dataset_bytes(ds: Dataset) -> bytes:

@@ -14,8 +14,13 @@ from pydicom.dataset import Dataset
 from pydicom.sr.codedict import codes
 
 from takehome.handouts.dicom.errors import DicomExportError
-from takehome.handouts.dicom.header import MANUFACTURER, SERIES_NUMBER, evidence_view, new_uid
-from takehome.handouts.display import frame_count
+from takehome.handouts.dicom.header import (
+    MANUFACTURER,
+    SERIES_NUMBER,
+    evidence_view,
+    new_uid,
+    references_frames,
+)
 from takehome.handouts.prepare import LoadedImage
 
 #: The Key Object Description is a TEXT item; past this length a viewer's text box stops being useful.
@@ -75,7 +80,7 @@ def key_object_selection(loaded: Sequence[LoadedImage], excerpts: Sequence[Seque
             # highdicom references whole instances: add the frame of multi-frame key images
             items = [i for i in content[0].ContentSequence if i.ValueType == "IMAGE"]
             for content_item, (view, frame) in zip(items, order, strict=True):
-                if frame_count(view) > 1:
+                if references_frames(view):
                     content_item.ReferencedSOPSequence[0].ReferencedFrameNumber = frame
             document = KeyObjectSelectionDocument(
                 evidence=list(views.values()),

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from highdicom import VOILUT, ReferencedImageSequence
+from highdicom import VOILUT, ModalityLUTTransformation, ReferencedImageSequence, RescaleTypeValues
 from highdicom.pr import (
     ColorSoftcopyPresentationState,
     GraphicAnnotation,
@@ -35,9 +35,10 @@ from takehome.handouts.dicom.header import (
     SERIES_NUMBER,
     evidence_view,
     new_uid,
+    references_frames,
     software_version,
 )
-from takehome.handouts.display import frame_count, render
+from takehome.handouts.display import render
 from takehome.handouts.prepare import LoadedImage
 
 LAYER = "TAKEHOME"
@@ -61,8 +62,32 @@ def is_grey(ds: Dataset) -> bool:
     return int(ds.get("SamplesPerPixel", 1)) == 1 and str(ds.get("PhotometricInterpretation", "")) in _GREY
 
 
+Rescale = tuple[float, float, str] | None
+
+
+def rescale_of(ds: Dataset) -> Rescale:
+    """(slope, intercept, type) of a grey image's modality rescale; None when it uses a LUT table.
+
+    Images without a rescale get the identity, so every grey state carries an explicit Modality LUT
+    (highdicom cannot read it from multi-frame images without functional groups).
+    """
+    if "ModalityLUTSequence" in ds:
+        return None
+    source: Dataset = ds
+    shared = ds.get("SharedFunctionalGroupsSequence")
+    if "RescaleSlope" not in ds and shared and shared[0].get("PixelValueTransformationSequence"):
+        source = shared[0].PixelValueTransformationSequence[0]
+    try:
+        slope = float(source.get("RescaleSlope", 1.0))
+        intercept = float(source.get("RescaleIntercept", 0.0))
+    except (TypeError, ValueError):
+        slope, intercept = 1.0, 0.0
+    kind = str(source.get("RescaleType", "") or ("HU" if ds.get("Modality") == "CT" else "US")).strip()
+    return slope, intercept, kind if kind in {v.value for v in RescaleTypeValues} else "US"
+
+
 def _image_reference(view: Dataset, frame: int) -> ReferencedImageSequence:
-    multi = frame_count(view) > 1
+    multi = references_frames(view)
     return ReferencedImageSequence(referenced_images=[view], referenced_frame_number=frame if multi else None)
 
 
@@ -127,7 +152,7 @@ def _annotations(items: Sequence[LoadedImage], views: dict[str, Dataset],
         texts = [t for e in encoded for t in e.texts]
         annotations.append(GraphicAnnotation(
             referenced_images=[view], graphic_layer=layer,
-            referenced_frame_number=key.frame if frame_count(view) > 1 else None,
+            referenced_frame_number=key.frame if references_frames(view) else None,
             graphic_objects=graphics or None, text_objects=texts or None,
         ))
     return annotations, groups
@@ -164,12 +189,16 @@ def presentation_state(items: Sequence[LoadedImage], *, title: str = "",
             warnings.simplefilter("ignore", UserWarning)  # highdicom's advice on odd patient names
             annotations, groups = _annotations(items, views, layer)
             graphics: dict[str, Any] = {"graphic_annotations": annotations or None,
-                        "graphic_layers": [layer] if annotations else None,
-                        "graphic_groups": groups or None}
+                                        "graphic_layers": [layer] if annotations else None,
+                                        "graphic_groups": groups or None}
             if all(grey):
+                rescale = rescale_of(items[0].dataset)
+                modality = None if rescale is None else ModalityLUTTransformation(
+                    rescale_intercept=rescale[1], rescale_slope=rescale[0], rescale_type=rescale[2])
                 vois = [v for v in (_voi(i, views[i.key_image.sop_instance_uid]) for i in items) if v]
                 state: Dataset = GrayscaleSoftcopyPresentationState(
                     referenced_images=list(views.values()), voi_lut_transformations=vois or None,
+                    modality_lut_transformation=modality,
                     **graphics, **common)
             else:
                 profile = next((bytes(v.ICCProfile) for v in views.values() if "ICCProfile" in v), None)
@@ -188,7 +217,14 @@ def presentation_state(items: Sequence[LoadedImage], *, title: str = "",
 
 
 def presentation_states(items: Sequence[LoadedImage], *, title: str = "") -> list[Dataset]:
-    """The presentation states of key images of one study: a GSPS for grey, a CSPS for colour ones."""
-    grey = [i for i in items if is_grey(i.dataset)]
-    colour = [i for i in items if not is_grey(i.dataset)]
-    return [presentation_state(group, title=title) for group in (grey, colour) if group]
+    """The presentation states of key images of one study: GSPS for grey, CSPS for colour ones.
+
+    A presentation state holds one modality rescale and highdicom requires its images to share
+    their size, so there is one state per kind, size and rescale (all with the same graphic layer).
+    """
+    groups: dict[tuple[bool, int, int, Rescale], list[LoadedImage]] = {}
+    for item in items:
+        grey = is_grey(item.dataset)
+        rescale = rescale_of(item.dataset) if grey else None
+        groups.setdefault((grey, item.key_image.rows, item.key_image.columns, rescale), []).append(item)
+    return [presentation_state(group, title=title) for group in groups.values()]

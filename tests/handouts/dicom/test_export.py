@@ -1,0 +1,155 @@
+"""Writing a session as DICOM objects: each passes the standard's validators and says what it should."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pydicom
+import pytest
+from PIL import ImageCms
+from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
+
+from takehome.annotations.model import Session
+from takehome.handouts.dicom import DicomExportError, export_dicom
+from takehome.handouts.dicom.encapsulated import pdf_from_dataset
+from takehome.handouts.dicom.pr import srgb_profile
+from tests.conftest import FAKE_PATIENT, make_dataset
+from tests.handouts.dicom.conftest import Study
+from tests.handouts.dicom.validators import dciodvfy_errors, dcmpschk_errors, dsrdump
+
+
+def small_pdf(text: str = "Your scan results") -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=True)
+    canvas.drawString(72, 720, text)
+    canvas.save()
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def exported(study: Study, session_factory: Callable[[Study], Session], tmp_path: Path):
+    session = session_factory(study)
+    result = export_dicom(session, tmp_path / "out", pdf=small_pdf())
+    return session, result
+
+
+def by_kind(result, kind: str) -> list[Path]:
+    return [f for f, k in zip(result.files, result.kinds, strict=True) if k == kind]
+
+
+def test_one_of_each_object_is_written(exported) -> None:
+    _, result = exported
+    # one GSPS per image size (the CT slices, the multi-frame image), one CSPS, one KOS, one PDF
+    assert sorted(result.kinds) == ["CSPS", "GSPS", "GSPS", "KO", "PDF"]
+    assert all(f.is_file() and f.read_bytes()[128:132] == b"DICM" for f in result.files)
+    assert not list(result.files[0].parent.glob(".*"))  # no temporary files left behind
+
+
+def test_every_object_passes_dciodvfy(exported) -> None:
+    _, result = exported
+    for path in result.files:
+        assert dciodvfy_errors(path) == [], path.name
+
+
+def test_presentation_states_pass_dcmpschk(exported) -> None:
+    _, result = exported
+    for path in by_kind(result, "GSPS") + by_kind(result, "CSPS"):
+        assert dcmpschk_errors(path) == [], path.name
+
+
+def test_kos_is_for_patient_and_references_each_key_image_and_frame(exported) -> None:
+    session, result = exported
+    (path,) = by_kind(result, "KO")
+    text = dsrdump(path)
+    assert '"For Patient"' in text
+    assert text.count("contains IMAGE") == len(session.key_images)
+    assert "(SCw image,,2)" in text  # the multi-frame key image's frame
+    ds = pydicom.dcmread(path)
+    title = ds.ConceptNameCodeSequence[0]
+    assert (title.CodeValue, title.CodingSchemeDesignator, title.CodeMeaning) == ("113007", "DCM",
+                                                                                  "For Patient")
+    assert ds.StudyInstanceUID == pydicom.dcmread(session.key_images[0].file).StudyInstanceUID
+    refs = [i.ReferencedSOPSequence[0].ReferencedSOPInstanceUID for i in ds.ContentSequence
+            if i.ValueType == "IMAGE"]
+    assert refs == [k.sop_instance_uid for k in session.key_images]
+
+
+def test_kos_description_holds_the_scrubbed_excerpts(exported) -> None:
+    _, result = exported
+    (path,) = by_kind(result, "KO")
+    ds = pydicom.dcmread(path)
+    (text,) = [i.TextValue for i in ds.ContentSequence if i.ValueType == "TEXT"]
+    assert "Image 1: A small cyst" in text and "Image 3: The heart pumps normally." in text
+    assert FAKE_PATIENT["PatientName"].split("^")[0] not in text
+
+
+def test_gsps_has_one_layer_the_windows_and_the_crop(exported) -> None:
+    session, result = exported
+    states = [pydicom.dcmread(p) for p in by_kind(result, "GSPS")]
+    for state in states:
+        assert [layer.GraphicLayer for layer in state.GraphicLayerSequence] == ["TAKEHOME"]
+    windows = {(float(v.WindowCenter), float(v.WindowWidth))
+               for s in states for v in s.SoftcopyVOILUTSequence}
+    assert windows == {(40.0, 400.0), (300.0, 1500.0), (1424.0, 100.0)}
+    ds = next(s for s in states
+              if s.DisplayedAreaSelectionSequence[0].DisplayedAreaBottomRightHandCorner[0] != 50)
+    ct1 = session.key_images[0]
+    area = next(a for a in ds.DisplayedAreaSelectionSequence
+                if a.ReferencedImageSequence[0].ReferencedSOPInstanceUID == ct1.sop_instance_uid)
+    assert list(area.DisplayedAreaTopLeftHandCorner) == [11, 6]
+    assert list(area.DisplayedAreaBottomRightHandCorner) == [60, 45]
+    kinds = [o.GraphicType for a in ds.GraphicAnnotationSequence for o in a.GraphicObjectSequence]
+    assert {"POLYLINE", "ELLIPSE"} <= set(kinds)
+    anchors = [t.AnchorPointVisibility for a in ds.GraphicAnnotationSequence
+               for t in a.get("TextObjectSequence", [])]
+    assert "Y" in anchors  # the arrow's label leads to the tip
+
+
+def test_csps_carries_a_colour_space_icc_profile(exported) -> None:
+    _, result = exported
+    (path,) = by_kind(result, "CSPS")
+    ds = pydicom.dcmread(path)
+    profile = bytes(ds.ICCProfile)
+    assert profile[12:16] == b"spac"  # DICOM accepts input or colour space profiles only
+    loaded = ImageCms.ImageCmsProfile(io.BytesIO(profile)).profile
+    assert loaded.device_class == "spac" and "sRGB" in loaded.profile_description
+    assert len(profile) == len(srgb_profile())
+
+
+def test_encapsulated_pdf_identifies_the_patient_and_holds_the_handout(exported) -> None:
+    session, result = exported
+    (path,) = by_kind(result, "PDF")
+    ds = pydicom.dcmread(path)
+    assert ds.PatientID == FAKE_PATIENT["PatientID"]
+    assert ds.MIMETypeOfEncapsulatedDocument == "application/pdf"
+    assert ds.BurnedInAnnotation == "NO"
+    assert pdf_from_dataset(ds) == small_pdf()
+    text = PdfReader(io.BytesIO(pdf_from_dataset(ds))).pages[0].extract_text()
+    assert "Your scan results" in text
+    sources = {s.ReferencedSOPInstanceUID for s in ds.SourceInstanceSequence}
+    assert sources == {k.sop_instance_uid for k in session.key_images}
+
+
+def test_key_images_of_two_patients_are_refused(study: Study, session_factory, tmp_path: Path) -> None:
+    other = make_dataset()
+    other.PatientID = "SOMEONE-ELSE"
+    path = tmp_path / "other.dcm"
+    other.save_as(path, enforce_file_format=True)
+    from tests.handouts.dicom.conftest import key
+
+    session = session_factory(study)
+    session = session.with_images([*session.key_images, key(path, 64, 80)])
+    with pytest.raises(DicomExportError, match="2 different patients"):
+        export_dicom(session, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_file_in_place_of_the_folder_is_a_clear_error(study: Study, session_factory,
+                                                          tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("x")
+    with pytest.raises(DicomExportError, match="not a folder"):
+        export_dicom(session_factory(study), target)
