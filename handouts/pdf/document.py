@@ -99,8 +99,8 @@ def _image_block(ctx: _Context, image: HandoutImage, number: int, total: int, wi
                                 text_colour=look.text)
         if image.excerpts:
             texts.append(excerpt_box(image.excerpts, look, text_w))
-        table = Table([[figure, texts or ""]], colWidths=[figure_w + GAP, text_w])
-        table.setStyle(TableStyle([
+        table = Table([[figure, texts or Spacer(0, 0)]], colWidths=[figure_w + GAP, text_w])
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), look.fonts.regular),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
@@ -141,7 +141,7 @@ def _group(ctx: _Context, images: list[tuple[int, HandoutImage]], total: int, im
                  for n, image in images]
         rows = [cells[i:i + 2] + ([[]] if len(cells[i:i + 2]) == 1 else []) for i in range(0, len(cells), 2)]
         grid = Table(rows, colWidths=[cell_w + GAP, cell_w])
-        grid.setStyle(TableStyle([
+        grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), ctx.look.fonts.regular),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), GAP),
             ("RIGHTPADDING", (1, 0), (1, -1), 0),
@@ -202,6 +202,7 @@ def _numbered_canvas(font: str, text: str, colour: str, size: float = 9.0) -> ty
         """Defers each page so the footer can say "Page x of y"."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["initialFontName"] = font  # never reference an unembedded base font
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 

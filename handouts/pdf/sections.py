@@ -72,7 +72,7 @@ def make_look(template: Template, tr: Translator) -> Look:
         "term": ParagraphStyle("term", fontName=bold, fontSize=size, leading=size * 1.35, textColor=text),
         "bullet": ParagraphStyle("bullet", fontName=regular, fontSize=size, leading=size * 1.4,
                                  textColor=text, leftIndent=size * 1.3, bulletIndent=size * 0.2,
-                                 spaceAfter=size * 0.25),
+                                 bulletFontName=regular, bulletFontSize=size, spaceAfter=size * 0.25),
         "mandatory": ParagraphStyle("mandatory", fontName=bold, fontSize=size, leading=size * 1.4,
                                     textColor=text),
     }
@@ -126,9 +126,9 @@ def header(template: Template, look: Look, title: str, width: float) -> list[Flo
     name = para(template.department, look.styles["department"]) if template.department else None
     if logo is not None or name is not None:
         logo_w = logo.width + 10 if logo is not None else 0.0
-        row: list[Any] = [logo or "", name or ""]
+        row: list[Any] = [logo or Spacer(0, 0), name or Spacer(0, 0)]
         table = Table([row], colWidths=[logo_w, width - logo_w])
-        table.setStyle(TableStyle([
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), look.fonts.regular),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
@@ -148,7 +148,7 @@ def boxed(rows: list[list[Any]], look: Look, width: float, *, bar: bool = True) 
         first = min(width * 0.3, 55 * mm)
         col_widths = [first, width - first]
     table = Table(rows, colWidths=col_widths)
-    style: list[tuple[Any, ...]] = [
+    style: list[tuple[Any, ...]] = [("FONTNAME", (0, 0), (-1, -1), look.fonts.regular),
         ("BACKGROUND", (0, 0), (-1, -1), look.panel),
         ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
@@ -172,7 +172,8 @@ def words_box(words: tuple[GlossaryEntry, ...], look: Look, width: float) -> lis
     """The "Words in your report" box: each word found and what it means."""
     if not words:
         return []
-    rows: list[list[Any]] = [[para(look.tr.gettext("Words in your report"), look.styles["heading"]), ""]]
+    heading = para(look.tr.gettext("Words in your report"), look.styles["heading"])
+    rows: list[list[Any]] = [[heading, Spacer(0, 0)]]
     rows += [[para(entry.term, look.styles["term"]), para(entry.plain, look.styles["excerpt"])]
              for entry in words]
     table = boxed(rows, look, width, bar=True)
@@ -202,7 +203,7 @@ def mandatory(text: ResolvedText, look: Look, width: float) -> list[Flowable]:
         return []
     rows = [[para(line, look.styles["mandatory"])] for line in text.mandatory]
     table = Table(rows, colWidths=[width])
-    table.setStyle(TableStyle([
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), look.fonts.regular),
         ("BOX", (0, 0), (-1, -1), 1.5, look.accent),
         ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
         ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),

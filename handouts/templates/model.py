@@ -172,7 +172,11 @@ class Template:
             if not _COLOUR.match(str(getattr(self, attr))):
                 raise InputError(f"{where}: {attr} must be a colour like '#1f4e79', "
                                  f"got {getattr(self, attr)!r}")
-        sections = tuple(Section(s) for s in self.sections)
+        try:
+            sections = tuple(Section(s) for s in self.sections)
+        except ValueError as exc:
+            raise InputError(f"{where}: sections: {exc}; known sections: "
+                             f"{', '.join(s.value for s in Section)}") from None
         if len(set(sections)) != len(sections):
             raise InputError(f"{where}: sections lists a section twice")
         missing = REQUIRED_SECTIONS - set(sections)
@@ -186,7 +190,8 @@ class Template:
                              f"known: {', '.join(SETTINGS)}")
         object.__setattr__(self, "may_change", frozenset(self.may_change))
         for language in self.texts:
-            check_language(language, f"{where}: text.{language}")
+            if language:  # "" holds the [text] table, in the template's own language
+                check_language(language, f"{where}: text.{language}")
 
     # --- what gets printed -------------------------------------------------------------------
     @property
