@@ -21,8 +21,9 @@ CASING_WIDTH = 3.4
 LABEL_SIZE = 9.0
 #: Labels are never printed smaller than this (points), whatever the layout.
 MIN_LABEL_SIZE = 8.0
-#: Dash patterns (on, off in points) for the 1st, 2nd, ... distinct colour of an image.
-DASHES: tuple[tuple[float, ...], ...] = ((), (6.0, 3.0), (1.2, 3.0), (7.0, 2.5, 1.2, 2.5))
+#: Dash patterns (on, off in points) for the 1st, 2nd, ... distinct colour of an image: solid, dashed,
+#: dotted, dash-dot. Round caps lengthen each dash by the line width, so gaps are drawn wider.
+DASHES: tuple[tuple[float, ...], ...] = ((), (6.0, 5.0), (0.1, 4.0), (8.0, 4.0, 0.1, 4.0))
 LABEL_OUTLINE = 2.4
 ARROW_HEAD = 9.0
 

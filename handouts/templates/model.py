@@ -60,7 +60,7 @@ LARGE_PRINT_MIN = 14.0
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 DEFAULT_TITLE = N_("Your imaging results")
-DEFAULT_INTRO = N_("These pictures were chosen by your care team from your scan. The notes beside each "
+DEFAULT_INTRO = N_("These pictures were chosen by your care team from your scan. The notes with each "
                    "picture come from your radiology report.")
 DEFAULT_QUESTIONS = (
     N_("What do these results mean for me?"),
