@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qtpy.QtCore import QModelIndex, QPoint, QSize, Qt, Signal
-from qtpy.QtGui import QKeyEvent, QPixmap
+from qtpy.QtGui import QIcon, QKeyEvent, QPixmap
 from qtpy.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QMenu, QWidget
 
 from takehome.annotations.model import KeyImage
@@ -57,7 +57,7 @@ class KeyImageStrip(QListWidget):
         try:
             self.clear()
             for number, (image, pixmap) in enumerate(images, start=1):
-                item = QListWidgetItem(pixmap, "")
+                item = QListWidgetItem(QIcon(pixmap), "")
                 item.setData(_KEY_ROLE, image.key)
                 frame = f", frame {image.frame}" if image.frame > 1 else ""
                 shapes = len(image.overlays)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from qtpy.QtCore import QSize, Qt, QTimer, Signal
-from qtpy.QtGui import QKeyEvent
+from qtpy.QtGui import QIcon, QKeyEvent
 from qtpy.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSlider, QSplitter, QVBoxLayout, QWidget
 
 from takehome.annotations.errors import TakehomeError
@@ -195,6 +195,6 @@ class SeriesBrowser(QWidget):
         ref = series.images[len(series.images) // 2]
         try:
             shown = self._library.show(ref)
-            item.setIcon(thumbnail(shown.display.pixels, (), 72))
+            item.setIcon(QIcon(thumbnail(shown.display.pixels, (), 72)))
         except TakehomeError as exc:
             item.setToolTip(str(exc))
