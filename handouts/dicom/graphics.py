@@ -39,6 +39,8 @@ GROUP_PREFIX = "takehome "
 HEAD_FRACTION = 0.03
 HEAD_ANGLE = math.radians(25)
 LINE_THICKNESS = 2.0
+#: highdicom refuses a backslash in text values; it is written as the fullwidth reverse solidus.
+BACKSLASH = "\uff3c"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +134,9 @@ def _text_box(geometry: ImageGeometry, text: str, x: float, y: float) -> tuple[f
 
 def _text(text: str, geometry: ImageGeometry, box: tuple[float, float, float, float], anchor: Point,
           visible: bool, color: str, group: GraphicGroup) -> TextObject:
-    obj = TextObject(text_value=text, units="PIXEL", bounding_box=box, anchor_point=(anchor.x, anchor.y),
-                     anchor_point_visible=visible, text_justification="LEFT", graphic_group=group)
+    obj = TextObject(text_value=text.replace("\\", BACKSLASH), units="PIXEL", bounding_box=box,
+                     anchor_point=(anchor.x, anchor.y), anchor_point_visible=visible,
+                     text_justification="LEFT", graphic_group=group)
     _text_style(obj, color)
     return obj
 
@@ -164,7 +167,8 @@ def _ellipse_axes(a: Point, b: Point) -> list[Point]:
 
 def encode_overlay(overlay: Overlay, group_id: int, geometry: ImageGeometry) -> EncodedOverlay:
     """Graphic and text objects of one overlay, grouped under ``group_id``."""
-    group = GraphicGroup(group_id, f"{GROUP_PREFIX}{overlay.kind.value}", description=overlay.id)
+    group = GraphicGroup(group_id, f"{GROUP_PREFIX}{overlay.kind.value}",
+                         description=overlay.id.replace("\\", BACKSLASH))
     encoded = EncodedOverlay(group)
     label = overlay.label.strip()
     color = overlay.color
@@ -258,7 +262,7 @@ def _points(values: Iterable[float], units: str, geometry: ImageGeometry) -> lis
 
 
 def _label(text: object) -> str:
-    value = " ".join(str(text or "").split())
+    value = str(text or "").replace(BACKSLASH, "\\").strip()
     return value[:MAX_LABEL_LENGTH]
 
 
@@ -294,9 +298,16 @@ def _is_rectangle(points: Sequence[Point]) -> bool:
 def _ellipse_corners(points: Sequence[Point]) -> tuple[Point, Point] | None:
     """The two bounding-box corners of an axis-aligned ELLIPSE, in the order takehome wrote them."""
     first, second = points[0:2], points[2:4]
-    horizontal, vertical = (first, second) if abs(first[1].x - first[0].x) >= abs(
-        second[1].x - second[0].x) else (second, first)
-    if abs(horizontal[0].y - horizontal[1].y) > 0.01 or abs(vertical[0].x - vertical[1].x) > 0.01:
+
+    def flat(pair: Sequence[Point], along_x: bool) -> bool:
+        a, b = pair
+        return abs(a.y - b.y) <= 0.01 if along_x else abs(a.x - b.x) <= 0.01
+
+    if flat(first, True) and flat(second, False):
+        horizontal, vertical = first, second
+    elif flat(second, True) and flat(first, False):
+        horizontal, vertical = second, first
+    else:
         return None  # rotated: not a takehome ellipse
     return Point(horizontal[0].x, vertical[0].y), Point(horizontal[1].x, vertical[1].y)
 
@@ -409,7 +420,8 @@ def decode_graphics(annotations: Sequence[Dataset], groups: dict[int, tuple[str,
         kind = label[len(GROUP_PREFIX):]
         overlay = None
         if kind != "kept":
-            overlay = _own_overlay(kind, description.strip()[:64], graphics, texts, geometry)
+            ident = description.replace(BACKSLASH, "\\").strip()[:64]
+            overlay = _own_overlay(kind, ident, graphics, texts, geometry)
         if overlay is not None:
             overlays.append(overlay)
         elif kind == "kept" and graphics:

@@ -169,7 +169,8 @@ def presentation_state(items: Sequence[LoadedImage], *, title: str = "",
     views: dict[str, Dataset] = {}
     for item in items:
         views.setdefault(item.key_image.sop_instance_uid, evidence_view(item.dataset))
-    description = f"takehome handout: {title.strip()}" if title.strip() else "takehome handout"
+    clean = " ".join(title.replace("\\", "/").split())  # LO: one line, no backslash
+    description = f"takehome handout: {clean}" if clean else "takehome handout"
     layer = GraphicLayer(LAYER, order=1, description=description[:64])
     common: dict[str, Any] = {
         "series_instance_uid": new_uid(),
