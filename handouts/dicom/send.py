@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pydicom.uid import UID
 from pynetdicom import AE, _config
 from pynetdicom.association import Association
 from pynetdicom.presentation import build_context
+from pynetdicom.transport import AssociationSocket
 
 from takehome.handouts.dicom.errors import SendError
 
@@ -30,6 +32,26 @@ _AE_RE = re.compile(r"^[\x20-\x5b\x5d-\x7e]{1,16}$")  # default character repert
 _WARNINGS = {0xB000, 0xB006, 0xB007}
 
 Progress = Callable[[int, int, Path], None]
+
+
+def _shutdown_and_close(self: AssociationSocket) -> None:
+    """Shut down and always close the socket.
+
+    pynetdicom 3.0's version skips ``close()`` when ``shutdown()`` fails, which it does for a socket
+    that never connected (refused port), leaking the socket on every failed association.
+    """
+    sock = self.socket
+    if sock is None:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    finally:
+        sock.close()
+
+
+AssociationSocket._shutdown_socket = _shutdown_and_close  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True, slots=True)
