@@ -49,7 +49,7 @@ from takehome.handouts.templates import ExcerptPosition, PageSize, ResolvedText,
 PDF_TITLE = N_("Imaging handout")
 PDF_CREATOR = "takehome"
 #: Share of a page's height the picture of a one-per-page handout may take.
-IMAGE_HEIGHT_SHARE = {1: 0.5, 2: 0.3, 4: 0.28}
+IMAGE_HEIGHT_SHARE = {1: 0.6, 2: 0.3, 4: 0.28}
 MIN_IMAGE_HEIGHT = 90.0
 BESIDE_SHARE = 0.56
 GAP = 10.0
@@ -183,14 +183,13 @@ def _images_section(ctx: _Context, content: HandoutContent, used: float) -> list
     per_page = ctx.template.images_per_page
     numbered = list(enumerate(content.images, start=1))
     groups = [numbered[i:i + per_page] for i in range(0, len(numbered), per_page)]
-    # pictures keep one size through the handout: later pages never get bigger ones
-    cap = ctx.frame_height * IMAGE_HEIGHT_SHARE[per_page]
+    share = ctx.frame_height * IMAGE_HEIGHT_SHARE[per_page]
     for index, group in enumerate(groups):
         available = ctx.frame_height - used if index == 0 else ctx.frame_height
         if index == 0 and available < ctx.frame_height * 0.45:
             story.append(PageBreak())
             available = ctx.frame_height
-        flowables, cap = _fit_group(ctx, group, len(numbered), available, cap)
+        flowables, _ = _fit_group(ctx, group, len(numbered), available, share)
         story += flowables
         if index < len(groups) - 1:
             story.append(PageBreak())

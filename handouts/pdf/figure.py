@@ -90,7 +90,7 @@ class FigureFlowable(Flowable):  # type: ignore[misc]
 
     def _draw_bar(self, canvas: Canvas, left: float, bar: ScaleBar) -> None:
         """A solid bar exactly ``bar.length_pt`` long, ticks inside its ends, its length beside it."""
-        size = max(self.letter_size * 0.85, 8.0)
+        size = self.letter_size
         y = 4.0
         canvas.saveState()
         canvas.setFillColor(black)
@@ -106,4 +106,4 @@ class FigureFlowable(Flowable):  # type: ignore[misc]
     def bar_label_width(self) -> float:
         if self.scale_bar is None:
             return 0.0
-        return float(stringWidth(self.scale_bar.label, self.font, max(self.letter_size * 0.85, 8.0)))
+        return float(stringWidth(self.scale_bar.label, self.font, self.letter_size))
