@@ -38,6 +38,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--frame", type=int, default=1, help="frame of multi-frame images (1-based)")
     build.add_argument("--template", help="template name or TOML file")
     add_dicom_options(build)
+    build.add_argument("--redact", choices=("auto", "none"), default="auto",
+                       help="burned-in text: auto (default) finds it with OCR and fills identifiers; "
+                            "none prints the pixels unchecked (recorded in the audit log)")
     add_template_options(build)
 
     demo = commands.add_parser("demo", help="build the handout of the bundled sample study")
@@ -60,9 +63,10 @@ def _build(args: argparse.Namespace) -> BuildResult:
             raise InputError("--session: give either a session or DICOM files with --excerpt, not both")
         session = load_session(args.session)
         return build_handout(session, args.out, base_dir=args.session.parent, template=args.template,
-                             choices=args.choices)
+                             choices=args.choices, redact=args.redact)
     session = session_from_files(args.dicom, args.excerpt, args.frame)
-    return build_handout(session, args.out, template=args.template, choices=args.choices)
+    return build_handout(session, args.out, template=args.template, choices=args.choices,
+                         redact=args.redact)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,7 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"takehome: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     print(f"wrote {result.out} ({result.pdf.pages} page(s), {len(result.pdf.images)} image(s), "
-          f"{result.pdf.nbytes // 1024} KB; {result.deid.removed} identifier(s) removed from text)")
+          f"{result.pdf.nbytes // 1024} KB; {result.deid.removed} identifier(s) removed from text, "
+          f"{result.deid.pixels_redacted} region(s) redacted in images)")
+    if result.deid.redact_mode == "none":
+        print("takehome: warning: burned-in text in the images was not checked (--redact none); "
+              "this is recorded in the audit log", file=sys.stderr)
     return EXIT_OK
 
 

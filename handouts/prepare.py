@@ -2,13 +2,16 @@
 
 This is the de-identification boundary: header values never pass it except through the plain
 caption, and every free text (title, captions, labels, excerpts) is scrubbed of the header's
-identifiers. Anything unexpected here fails closed.
+identifiers and of identifier patterns (other people's names, dates, contacts, ...). Burned-in text
+is found by OCR and filled in the pixels (``redact``: auto, review or none; see
+:mod:`takehome.handouts.deid.gate`). Anything unexpected here fails closed.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydicom.dataset import Dataset
@@ -18,6 +21,12 @@ from takehome.annotations.spacing import Length, line_length, spacing_for
 from takehome.handouts.caption import describe
 from takehome.handouts.content import HandoutContent, HandoutImage
 from takehome.handouts.deid import Identifiers, scrub_text
+from takehome.handouts.deid.gate import (
+    ImageDecision,
+    RedactMode,
+    deidentify_pixels,
+    refuse_if_unresolved,
+)
 from takehome.handouts.display import frame_count, render
 from takehome.handouts.errors import DeidentificationError, HandoutError, InputError
 from takehome.handouts.glossary import glossary_for
@@ -42,6 +51,15 @@ class DeidSummary:
 
     removed: int
     texts_changed: int
+    removed_by_kind: dict[str, int] = field(default_factory=dict)
+    overridden: int = 0  # removals the clinician overrode (kept)
+    images: tuple[ImageDecision, ...] = ()  # what happened to each key image's pixels
+    redact_mode: str = RedactMode.AUTO.value
+
+    @property
+    def pixels_redacted(self) -> int:
+        """Boxes filled in the printed pixels, over all key images."""
+        return sum(len(d.filled) for d in self.images)
 
 
 def resolve_file(file: str, base_dir: str | os.PathLike[str] | None) -> Path:
@@ -99,9 +117,13 @@ def overlay_texts(loaded: LoadedImage) -> tuple[str, ...]:
     return tuple(texts)
 
 
-def prepare_content(session: Session, loaded: list[LoadedImage], template: Template) -> tuple[
-        HandoutContent, DeidSummary]:
-    """Render every key image and scrub every text; the result is safe to print."""
+def prepare_content(session: Session, loaded: list[LoadedImage], template: Template, *,
+                    redact: RedactMode | str = RedactMode.AUTO) -> tuple[HandoutContent, DeidSummary]:
+    """Render every key image, redact its burned-in identifiers and scrub every text.
+
+    Refuses (DeidentificationError) while a key image has text regions left undecided in review.
+    """
+    mode = RedactMode(redact)
     try:
         identifiers = Identifiers.union(Identifiers.from_dataset(item.dataset) for item in loaded)
     except Exception as exc:  # fail closed: without the identifiers nothing can be checked
@@ -110,10 +132,15 @@ def prepare_content(session: Session, loaded: list[LoadedImage], template: Templ
         ) from None
     removed = 0
     changed = 0
+    by_kind: Counter[str] = Counter()
+    kept = 0
+    decisions: list[ImageDecision] = []
 
     def clean(text: str) -> str:
-        nonlocal removed, changed
-        result = scrub_text(text, identifiers)
+        nonlocal removed, changed, kept
+        result = scrub_text(text, identifiers, keep=session.text_overrides)
+        kept += len(result.kept)
+        by_kind.update(r.kind.value for r in result.removals)
         if result.changed:
             removed += len(result.removals)
             changed += 1
@@ -123,11 +150,13 @@ def prepare_content(session: Session, loaded: list[LoadedImage], template: Templ
     for item in loaded:
         key = item.key_image
         display = render(item.dataset, key.frame, key.window, path=str(item.path))
+        pixels, decision = deidentify_pixels(item.dataset, key, display.pixels, identifiers, mode)
+        decisions.append(decision)
         caption = clean(key.caption.strip()) if key.caption.strip() else describe(
             item.dataset, template.language)
         orientation = orientation_for(item.dataset, key.frame)
         images.append(HandoutImage(
-            pixels=display.pixels,
+            pixels=pixels,
             crop=key.crop,
             overlays=key.overlays,
             labels=tuple(clean(t) for t in overlay_texts(item)),
@@ -137,12 +166,14 @@ def prepare_content(session: Session, loaded: list[LoadedImage], template: Templ
             orientation=orientation,
             reading=reading_sentence(orientation, translator(template.language)) if orientation else "",
         ))
+    refuse_if_unresolved(decisions)
     own_title = session.title.strip() and not template.is_locked("title")
     title = clean(session.title.strip()) if own_title else template.wording().title
     words = glossary_for(template.language, template.glossary).find(
         text for image in images for text in image.excerpts) if template.words_box else ()
     return HandoutContent(title=title, images=tuple(images), words=words,
-                          language=template.language), DeidSummary(removed, changed)
+                          language=template.language), DeidSummary(
+        removed, changed, dict(by_kind), kept, tuple(decisions), mode.value)
 
 
 __all__ = ["DeidSummary", "HandoutError", "LoadedImage", "key_image_from_file", "load_images",

@@ -85,3 +85,11 @@ def dicom_file(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test's exports write their audit line to a temporary file, never the user's log."""
+    path = tmp_path_factory.mktemp("audit") / "audit.log"
+    monkeypatch.setenv("TAKEHOME_AUDIT_LOG", str(path))
+    return path

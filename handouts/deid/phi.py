@@ -109,13 +109,13 @@ _PHONE_CUE = re.compile(r"(?:tel(?:ephone)?|phone|ph|fax|mobile|mob|cell|call|bl
 _STREET_WORDS = (r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
                  r"terrace|close|crescent|square|sq|highway|hwy|parkway|pkwy|row|walk|gardens|grove|"
                  r"strasse|straße|str|weg|platz|gasse|allee")
+# Street names are capitalised words (case matters there); the street word itself may be any case.
 _ADDRESS = re.compile(
-    rf"(?<![\w])\d{{1,5}}[a-z]?,?\s+(?:[A-Z][\w'.-]*\s+){{1,4}}(?:{_STREET_WORDS})\b"
-    rf"(?:,?\s+(?:apt|apartment|flat|suite|unit)\.?\s*#?\s*\w+)?|"
+    rf"(?<![\w])\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][\w'.-]*\s+){{1,4}}(?i:{_STREET_WORDS})\b"
+    rf"(?:,?\s+(?i:apt|apartment|flat|suite|unit)\.?\s*#?\s*\w+)?|"
     rf"(?<![\w])(?:[A-Z][\w'-]*(?:strasse|straße|str\.|weg|platz|gasse|allee))\s+\d{{1,4}}[a-z]?\b|"
-    rf"(?<![\w])(?:rue|avenue|boulevard|via|calle|chemin|place)\s+(?:[\w'-]+\s+){{0,3}}[A-Z][\w'-]+|"
-    rf"(?<![\w])(?:p\.?\s?o\.?\s+box|postfach)\s+\d+",
-    re.IGNORECASE)
+    rf"(?<![\w])(?i:rue|avenue|boulevard|via|calle|chemin)\s+(?:[\w'-]+\s+){{0,3}}[A-Z][\w'-]+|"
+    rf"(?<![\w])(?i:p\.?\s?o\.?\s+box|postfach)\s+\d+")
 
 # UK (SW1A 1AA), Canada (K1A 0B1), Netherlands (1234 AB), US ZIP after a state code or "ZIP".
 _POSTAL = re.compile(

@@ -75,3 +75,10 @@ def test_header_match_inside_a_pattern_is_removed_whole() -> None:
 def test_times_only_when_asked() -> None:
     assert find_phi("at 14:32") == []
     assert [s.kind for s in find_phi("at 14:32:05 PM", times=True)] == [PhiKind.TIME]
+
+
+@pytest.mark.parametrize("text", [
+    "A 12 mm nodule seen by Dr. Blackwood.", "3 small cysts in segment 4 drain well", "2 lesions at St",
+])
+def test_measurements_before_a_title_are_not_addresses(text: str) -> None:
+    assert PhiKind.ADDRESS not in {s.kind for s in find_phi(text)}

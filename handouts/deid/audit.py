@@ -1,0 +1,99 @@
+"""The local audit log: one JSON line per export, naming instances and counts, never a person.
+
+Each line holds the time (UTC), what was exported (print or file), the SOP Instance UIDs and
+frames used, what was redacted, dismissed or overridden (counts and kinds), the redaction mode and
+the SHA-256 of the output. No names, IDs, dates of the patient, texts or file names are written.
+The log lives in the user log directory (platformdirs) unless ``TAKEHOME_AUDIT_LOG`` names a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_log_dir
+
+from takehome.handouts.errors import OutputError
+
+ENV_AUDIT_LOG = "TAKEHOME_AUDIT_LOG"
+APP_NAME = "takehome"
+LOG_NAME = "audit.log"
+
+
+def audit_log_path() -> Path:
+    """Where audit lines go: ``$TAKEHOME_AUDIT_LOG`` if set, else the user log directory."""
+    override = os.environ.get(ENV_AUDIT_LOG, "").strip()
+    if override:
+        return Path(override).expanduser()
+    return Path(user_log_dir(APP_NAME, appauthor=False)) / LOG_NAME
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One export, as the audit log records it."""
+
+    action: str  # "export" (a file) or "print"
+    mode: str  # redaction mode: auto, review, none
+    images: tuple[Mapping[str, object], ...]
+    text: Mapping[str, object]
+    sha256: str
+    pages: int
+    time: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {"time": self.time, "action": self.action, "redact_mode": self.mode,
+                                "instances": list(self.images), "text": dict(self.text),
+                                "pages": self.pages, "output_sha256": self.sha256}
+        if self.mode == "none":
+            data["warning"] = "burned-in text was not checked (--redact none)"
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_audit(record: AuditRecord, path: Path | None = None) -> Path:
+    """Append ``record`` as one line (created with the directories if needed), flushed to disk."""
+    target = path or audit_log_path()
+    line = record.to_json() + "\n"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line.encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise OutputError(
+            f"{target}: the audit log could not be written ({exc.strerror or exc}); nothing was "
+            f"exported. Make the folder writable or set {ENV_AUDIT_LOG} to a writable file") from None
+    return target
+
+
+def read_audit(path: Path | None = None) -> list[dict[str, Any]]:
+    """Every line of the audit log, parsed (for checks and tests)."""
+    target = path or audit_log_path()
+    if not target.exists():
+        return []
+    return [json.loads(line) for line in target.read_text("utf-8").splitlines() if line.strip()]
+
+
+def text_summary(removed_by_kind: Mapping[str, int], overridden: int,
+                 texts_changed: int) -> dict[str, object]:
+    """The text part of an audit line: counts per kind of removal, overrides."""
+    return {"removed": sum(removed_by_kind.values()),
+            "removed_by_kind": dict(sorted(removed_by_kind.items())),
+            "overridden": overridden, "texts_changed": texts_changed}
+
+
+def image_summaries(decisions: Sequence[Any]) -> tuple[Mapping[str, object], ...]:
+    """The per-instance part of an audit line (from :class:`~takehome.handouts.deid.gate.ImageDecision`)."""
+    return tuple(d.to_audit() for d in decisions)

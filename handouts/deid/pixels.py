@@ -1,0 +1,281 @@
+"""Finding burned-in text in an image and deciding which of it identifies someone.
+
+OCR words (:mod:`takehome.handouts.deid.ocr`) are grouped into lines; a line's words are matched
+against the header's identifiers (exactly and fuzzily, tolerating OCR misreads such as O/0, l/1,
+S/5) and against identifier patterns (dates, times, phone numbers, record numbers, names after a
+cue such as "Name:" or "Dr."). What the header says about the image (Burned In Annotation,
+modality, ultrasound regions, SOP class) is extra evidence: it makes matching more tolerant where
+text is expected, but detection always runs, whatever the header says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from pydicom.dataset import Dataset
+from rapidfuzz.distance import Levenshtein
+
+from takehome.handouts.deid.identifiers import Identifiers
+from takehome.handouts.deid.ocr import Word, read_words
+from takehome.handouts.deid.phi import REASONS, PhiKind
+from takehome.handouts.deid.text import date_spellings, find_identifiers, fold
+
+#: Modalities whose images are screens or photographs and often carry burned-in text.
+TEXT_MODALITIES = frozenset({"US", "SC", "XC", "ES", "OT", "GM", "SM", "DOC", "IVUS", "OP", "OPT", "DG"})
+#: SOP classes that are captures of screens or documents.
+_CAPTURE_CLASS_PREFIXES = ("1.2.840.10008.5.1.4.1.1.7", "1.2.840.10008.5.1.4.1.1.104")
+
+#: Words that introduce an identifier on screens; what follows on the line is redacted.
+_CUES = re.compile(r"^(?:name|patient|pat|pt|pid|id|mrn|dob|birth|born|acc|accession|ref|referring|"
+                   r"physician|dr|doctor|operator|sonographer|tech|institution|hospital|hosp|"
+                   r"clinic|address|tel|phone|fax|email|ssn|nhs)[:.#]*$", re.IGNORECASE)
+
+#: Word readings are folded so that common OCR confusions compare equal.
+_CONFUSIONS = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5": "s", "8": "b",
+                             "2": "z", "6": "g", "9": "g", "q": "g", "4": "a", "7": "t", "u": "v"})
+
+_MIN_TEXT_CONFIDENCE = 60.0
+_MIN_NOISE_CONFIDENCE = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the header says about burned-in text (extra evidence, never the only one)."""
+
+    burned_in: str = ""  # the Burned In Annotation value: "YES", "NO" or "" (absent)
+    modality: str = ""
+    capture_class: bool = False
+    #: Ultrasound regions holding image data (x0, y0, x1, y1); text outside them is likely.
+    imaging_regions: tuple[tuple[int, int, int, int], ...] = ()
+
+    @classmethod
+    def from_dataset(cls, ds: Dataset) -> Evidence:
+        regions = []
+        for region in ds.get("SequenceOfUltrasoundRegions") or []:
+            try:
+                box = (int(region.RegionLocationMinX0), int(region.RegionLocationMinY0),
+                       int(region.RegionLocationMaxX1), int(region.RegionLocationMaxY1))
+            except (AttributeError, TypeError, ValueError):
+                continue
+            if int(region.get("RegionSpatialFormat", 0) or 0) in (1, 2):  # 2D or M-mode tissue
+                regions.append(box)
+        return cls(
+            burned_in=str(ds.get("BurnedInAnnotation", "") or "").upper(),
+            modality=str(ds.get("Modality", "") or "").upper(),
+            capture_class=str(ds.get("SOPClassUID", "")).startswith(_CAPTURE_CLASS_PREFIXES),
+            imaging_regions=tuple(regions),
+        )
+
+    @property
+    def text_expected(self) -> bool:
+        """Whether this kind of image usually carries burned-in text."""
+        return self.burned_in == "YES" or self.modality in TEXT_MODALITIES or self.capture_class
+
+    def outside_imaging(self, word: Word) -> bool:
+        """Whether ``word`` lies outside every ultrasound imaging region (when regions are known)."""
+        if not self.imaging_regions:
+            return False
+        cx, cy = (word.x0 + word.x1) / 2, (word.y0 + word.y1) / 2
+        return not any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in self.imaging_regions)
+
+    def describe(self) -> str:
+        """The evidence in words, for the review and the audit (no patient data)."""
+        parts = [f"Burned In Annotation {self.burned_in or 'absent'}"]
+        if self.modality:
+            parts.append(f"modality {self.modality}")
+        if self.capture_class:
+            parts.append("screen/document capture")
+        if self.imaging_regions:
+            parts.append(f"{len(self.imaging_regions)} ultrasound imaging region(s)")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class TextRegion:
+    """A box of burned-in text (pixels, x0 y0 x1 y1), whether it identifies someone, and why."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    identifying: bool
+    reason: str
+    confidence: float
+
+    @property
+    def area(self) -> int:
+        return max(0, self.x1 - self.x0) * max(0, self.y1 - self.y0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    folded: str  # OCR-folded alphanumerics
+    kind: PhiKind
+
+
+def _squash(text: str) -> str:
+    """Alphanumerics only, lower case, OCR confusions folded."""
+    return re.sub(r"[^0-9a-z]", "", fold(text)).translate(_CONFUSIONS)
+
+
+def _targets(identifiers: Identifiers) -> list[_Target]:
+    targets = [_Target(_squash(p), PhiKind.NAME) for p in identifiers.name_parts]
+    targets += [_Target(_squash(i), PhiKind.ID) for i in identifiers.ids]
+    for phrase in identifiers.phrases:
+        targets.append(_Target(_squash(phrase), PhiKind.PHRASE))
+        targets += [_Target(_squash(w), PhiKind.PHRASE) for w in re.findall(r"\w{4,}", phrase)]
+    for date in identifiers.dates:
+        targets += [_Target(_squash(s), PhiKind.DATE) for s in date_spellings(date)
+                    if sum(c.isdigit() for c in s) >= 6]
+    return [t for t in targets if t.folded]
+
+
+def _similar(candidate: str, target: str, tolerant: bool) -> bool:
+    """Equal, or within the edit distance OCR misreads make for a word of that length."""
+    if candidate == target:
+        return True
+    length = len(target)
+    if length < 4 or abs(len(candidate) - length) > 2:
+        return False
+    allowed = (1 if length < 7 else 2) + (1 if tolerant and length >= 6 else 0)
+    return Levenshtein.distance(candidate, target, score_cutoff=allowed) <= allowed
+
+
+def _fuzzy_kind(words: Sequence[Word], targets: Sequence[_Target], tolerant: bool) -> PhiKind | None:
+    """The identifier kind the words (joined, any reading) fuzzily spell, if any."""
+    options: list[str] = [""]
+    for word in words:
+        options = [o + _squash(r) for o in options for r in word.readings[:3]][:27]
+    for candidate in options:
+        if not candidate:
+            continue
+        for target in targets:
+            if _similar(candidate, target.folded, tolerant):
+                return target.kind
+    return None
+
+
+def group_lines(words: Iterable[Word]) -> list[list[Word]]:
+    """Words on the same text line, left to right (same band, small horizontal gaps)."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.x0, w.y0)):
+        for line in lines:
+            last = line[-1]
+            overlap = min(last.y1, word.y1) - max(last.y0, word.y0)
+            height = max(last.height, word.height, 1)
+            if overlap >= 0.5 * min(last.height, word.height) and word.x0 - last.x1 <= 1.6 * height:
+                line.append(word)
+                break
+        else:
+            lines.append([word])
+    return sorted(lines, key=lambda ln: (ln[0].y0, ln[0].x0))
+
+
+def _is_text(word: Word) -> bool:
+    alnum = sum(ch.isalnum() for ch in word.text)
+    return alnum >= 2 and word.confidence >= _MIN_TEXT_CONFIDENCE
+
+
+def _plausible(word: Word) -> bool:
+    """A word worth matching (not speckle read as punctuation)."""
+    has_alnum = any(ch.isalnum() for ch in word.text)
+    return has_alnum and (word.confidence >= _MIN_NOISE_CONFIDENCE or word.passes > 1)
+
+
+def classify_line(line: Sequence[Word], identifiers: Identifiers, targets: Sequence[_Target],
+                  evidence: Evidence) -> dict[int, PhiKind]:
+    """Index of each identifying word in ``line`` and its kind."""
+    found: dict[int, PhiKind] = {}
+    tolerant = evidence.text_expected or any(evidence.outside_imaging(w) for w in line)
+    usable = [i for i, w in enumerate(line) if _plausible(w) or (tolerant and w.text.strip())]
+    # 1. exact header values and identifier patterns over the line text (every reading)
+    for reading in range(max((len(w.readings) for w in line), default=0)):
+        texts = [line[i].readings[min(reading, len(line[i].readings) - 1)] for i in usable]
+        joined, starts = "", []
+        for text in texts:
+            starts.append(len(joined))
+            joined += text + " "
+        for removal in find_identifiers(joined, identifiers, patterns=True, times=True):
+            for k, start in enumerate(starts):
+                if start < removal.end and start + len(texts[k]) > removal.start:
+                    found.setdefault(usable[k], removal.kind)
+    # 2. fuzzy: single words and runs of up to three words against the header's identifiers
+    for size in (1, 2, 3):
+        for k in range(len(usable) - size + 1):
+            run = [line[i] for i in usable[k:k + size]]
+            if size == 1 and not (_plausible(run[0]) or tolerant):
+                continue
+            kind = _fuzzy_kind(run, targets, tolerant)
+            if kind is not None:
+                for i in usable[k:k + size]:
+                    found.setdefault(i, kind)
+    # 3. a cue word ("Name:", "DOB", "ID") marks the rest of its line
+    for k, i in enumerate(usable):
+        if _CUES.match(line[i].text) and (line[i].text.endswith(":") or k + 1 < len(usable)):
+            for j in usable[k + 1:]:
+                found.setdefault(j, PhiKind.RECORD_NUMBER if line[i].text.lower().startswith(
+                    ("id", "mrn", "acc", "pid", "nhs", "ssn")) else PhiKind.PERSON)
+    return found
+
+
+def _pad(x0: int, y0: int, x1: int, y1: int, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    pad = max(2, round(0.3 * (y1 - y0)))
+    rows, columns = shape[:2]
+    return max(0, x0 - pad), max(0, y0 - pad), min(columns, x1 + pad), min(rows, y1 + pad)
+
+
+def classify_words(words: Sequence[Word], identifiers: Identifiers, evidence: Evidence,
+                   shape: tuple[int, ...]) -> list[TextRegion]:
+    """Text regions from OCR words: identifying runs, and the rest of the readable text."""
+    targets = _targets(identifiers)
+    regions: list[TextRegion] = []
+    for line in group_lines(words):
+        found = classify_line(line, identifiers, targets, evidence)
+        for run in _runs(sorted(found)):
+            kinds = sorted({found[i].value for i in run})
+            box = _pad(min(line[i].x0 for i in run), min(line[i].y0 for i in run),
+                       max(line[i].x1 for i in run), max(line[i].y1 for i in run), shape)
+            regions.append(TextRegion(*box, identifying=True, reason=", ".join(kinds),
+                                      confidence=min(line[i].confidence for i in run)))
+        rest = [w for i, w in enumerate(line) if i not in found and _is_text(w)]
+        if rest:
+            box = _pad(min(w.x0 for w in rest), min(w.y0 for w in rest), max(w.x1 for w in rest),
+                       max(w.y1 for w in rest), shape)
+            regions.append(TextRegion(*box, identifying=False, reason="text",
+                                      confidence=min(w.confidence for w in rest)))
+    return regions
+
+
+def _runs(indices: Sequence[int]) -> list[list[int]]:
+    """Consecutive indices grouped: words next to each other become one box."""
+    runs: list[list[int]] = []
+    for index in indices:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def detect_text(pixels: NDArray[np.uint8], identifiers: Identifiers,
+                evidence: Evidence | None = None) -> list[TextRegion]:
+    """Burned-in text regions of display pixels, each marked identifying or not (runs OCR)."""
+    words = read_words(pixels)
+    return classify_words(words, identifiers, evidence or Evidence(), pixels.shape)
+
+
+def reason_words(reason: str) -> str:
+    """Plain words for a region's reason (kinds joined by commas)."""
+    if reason == "text":
+        return "text with no identifier recognised"
+    parts = []
+    for kind in reason.split(", "):
+        try:
+            parts.append(REASONS[PhiKind(kind)])
+        except ValueError:
+            parts.append(kind)
+    return "; ".join(parts)
