@@ -153,3 +153,20 @@ def test_bad_addresses_and_folders_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(SendError, match="holds no DICOM files"):
         collect_files(tmp_path / "empty")
     assert Peer.parse("PACS@[::1]:11112") == Peer("PACS", "::1", 11112)
+
+
+def test_archive_session_empties_its_outbox_only_when_everything_was_stored(
+        study: Study, session_factory: Callable[[Study], Session], tmp_path: Path) -> None:
+    from takehome.handouts.dicom.archive import archive_session
+
+    session = session_factory(study)
+    with storescp(tmp_path / "received") as port:
+        result = archive_session(session, b"%PDF-1.4\n%%EOF\n", Peer("STORESCP", "127.0.0.1", port),
+                                 outbox=tmp_path / "outbox", timeout=5)
+    assert result.complete and not result.folder.exists()
+    assert len(list((tmp_path / "received").iterdir())) == len(result.written.files) == 5
+    with pytest.raises(SendError, match="nothing accepts connections"):
+        archive_session(session, None, Peer("PACS", "127.0.0.1", free_port()), outbox=tmp_path / "outbox",
+                        timeout=2)
+    (kept,) = (tmp_path / "outbox").iterdir()  # the failed attempt's objects wait to be sent again
+    assert len(list(kept.iterdir())) == 4

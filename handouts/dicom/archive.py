@@ -1,0 +1,72 @@
+"""Archiving a consultation on the PACS in one call (what the plugin's "Send to PACS" button runs).
+
+The objects are first written to an outbox folder on this computer, then sent; each file is
+deleted only after the PACS confirmed it, so whatever was not stored stays in the outbox and can
+be sent again with ``takehome send <outbox folder> --to …``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from takehome.annotations.model import Session
+from takehome.handouts.dicom.export import DicomExport, dicom_objects, write_objects
+from takehome.handouts.dicom.send import (
+    DEFAULT_CALLING_AE,
+    DEFAULT_TIMEOUT,
+    Peer,
+    Progress,
+    SendReport,
+    send_files,
+)
+from takehome.handouts.prepare import load_images
+
+OUTBOX_ENV = "TAKEHOME_DICOM_OUTBOX"
+
+
+def outbox_root() -> Path:
+    """Where unsent objects wait: ``$TAKEHOME_DICOM_OUTBOX`` or the user data folder's outbox."""
+    configured = os.environ.get(OUTBOX_ENV)
+    if configured:
+        return Path(configured)
+    return Path(platformdirs.user_data_dir("takehome")) / "dicom-outbox"
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveResult:
+    """What was written to the outbox and what the PACS stored."""
+
+    folder: Path
+    written: DicomExport
+    report: SendReport
+
+    @property
+    def complete(self) -> bool:
+        return not self.report.failed
+
+
+def archive_session(session: Session, pdf: bytes | None, peer: Peer, *,
+                    base_dir: str | os.PathLike[str] | None = None, outbox: Path | None = None,
+                    calling_ae: str = DEFAULT_CALLING_AE, timeout: float = DEFAULT_TIMEOUT,
+                    progress: Progress | None = None) -> ArchiveResult:
+    """Write the session's DICOM objects (and the handout ``pdf``) to an outbox folder, send them.
+
+    Raises SendError (association failed: every file kept) or a HandoutError (objects not built).
+    """
+    loaded = load_images(session, base_dir)
+    objects = dicom_objects(session, loaded, pdf)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    folder = (outbox or outbox_root()) / stamp
+    written = write_objects(objects, folder)
+    report = send_files(list(written.files), peer, calling_ae=calling_ae, timeout=timeout,
+                        remove_sent=True, progress=progress)
+    if not report.failed:
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # empty: everything was confirmed and removed
+    return ArchiveResult(folder, written, report)
