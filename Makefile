@@ -1,7 +1,7 @@
 # One command for the main job (make demo) and one for all the tests (make test); both set up.
 VENV := .venv/bin
 
-.PHONY: demo test setup-system setup lint typecheck pytest bench
+.PHONY: demo test setup-system setup lint typecheck pytest bench catalogs
 
 demo:
 	bash scripts/setup-python.sh default
@@ -23,6 +23,10 @@ pytest: setup
 	QT_QPA_PLATFORM=offscreen $(VENV)/python -m pytest -q -p no:cacheprovider
 
 test: setup lint typecheck pytest
+
+# after changing a translatable string: re-extract, keep translations, compile (Babel)
+catalogs:
+	$(VENV)/python scripts/update_catalogs.py
 
 bench: setup
 	$(VENV)/python benchmarks/bench_handout.py
