@@ -29,6 +29,8 @@ PRESENTATION_STATE_CLASSES = {
     "1.2.840.10008.5.1.4.1.1.11.2": "CSPS",
 }
 _KEY_OBJECT_DESCRIPTION = "113012"
+#: Objects with Rows/Columns that are not images to draw on (segmentations, parametric maps).
+_NOT_IMAGES = {"1.2.840.10008.5.1.4.1.1.66.4", "1.2.840.10008.5.1.4.1.1.30"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,7 @@ def _read_header(path: Path) -> Dataset:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            return pydicom.dcmread(path, stop_before_pixels=False)
+            return pydicom.dcmread(path, stop_before_pixels=True)
     except Exception as exc:
         raise DicomImportError(f"{path}: not a readable DICOM file ({type(exc).__name__})") from None
 
@@ -208,6 +210,12 @@ def read_presentation_state(ds: Dataset, images: Mapping[str, StudyImage]) -> tu
             annotations.setdefault(ref, []).append(item)
             if ref not in targets:
                 targets.append(ref)
+    framed = {uid for name in ("GraphicAnnotationSequence", "SoftcopyVOILUTSequence",
+                               "DisplayedAreaSelectionSequence")
+              for item in ds.get(name, []) for uid, frame in _referenced(item) if frame is not None}
+    for uid in framed:  # frame-specific content: no separate entry for "every frame" of that image
+        if (uid, None) in targets and (uid, None) not in annotations:
+            targets.remove((uid, None))
     vois = _per_image(ds.get("SoftcopyVOILUTSequence", []), targets)
     areas = _per_image(ds.get("DisplayedAreaSelectionSequence", []), targets)
     result = []
@@ -231,8 +239,12 @@ def _creation(ds: Dataset) -> str:
     return f"{ds.get('PresentationCreationDate', '')}{ds.get('PresentationCreationTime', '')}"
 
 
-def scan_study(paths: Iterable[str | os.PathLike[str]]) -> StudyObjects:
-    """Sort a study's files into images, KOS documents and presentation states, and read them."""
+def scan_study(paths: Iterable[str | os.PathLike[str]], *,
+               study_instance_uid: str | None = None) -> StudyObjects:
+    """Sort a study's files into images, KOS documents and presentation states, and read them.
+
+    With ``study_instance_uid``, objects of other studies (in a shared folder) are ignored.
+    """
     images: dict[str, StudyImage] = {}
     kos: list[tuple[Path, Dataset]] = []
     states: list[tuple[Path, Dataset]] = []
@@ -245,11 +257,13 @@ def scan_study(paths: Iterable[str | os.PathLike[str]]) -> StudyObjects:
             problems.append(str(exc))
             continue
         sop_class = str(ds.get("SOPClassUID", ""))
+        if study_instance_uid is not None and str(ds.get("StudyInstanceUID", "")) != study_instance_uid:
+            continue
         if sop_class == KOS_CLASS:
             kos.append((path, ds))
         elif sop_class in PRESENTATION_STATE_CLASSES:
             states.append((path, ds))
-        elif "Rows" in ds and "Columns" in ds and "PixelData" in ds and "SOPInstanceUID" in ds:
+        elif "Rows" in ds and "Columns" in ds and "SOPInstanceUID" in ds and sop_class not in _NOT_IMAGES:
             uid = str(ds.SOPInstanceUID)
             images.setdefault(uid, StudyImage(path, uid, _int(ds.Rows), _int(ds.Columns),
                                               max(1, _int(ds.get("NumberOfFrames"), 1))))
@@ -269,6 +283,31 @@ def scan_study(paths: Iterable[str | os.PathLike[str]]) -> StudyObjects:
         annotations.extend(found)
         problems.extend(issues)
     return StudyObjects(images, tuple(selections), tuple(annotations), tuple(problems))
+
+
+def _looks_dicom(path: Path) -> bool:
+    """A Part 10 file (DICM at byte 128) or a .dcm file: other files of a folder are not reported."""
+    if path.suffix.lower() == ".dcm":
+        return True
+    try:
+        with path.open("rb") as handle:
+            return handle.read(132)[128:132] == b"DICM"
+    except OSError:
+        return False
+
+
+def scan_beside(image_files: Iterable[str | os.PathLike[str]], *,
+                study_instance_uid: str | None = None) -> StudyObjects:
+    """Scan the folders that hold a study's image files (a PACS export puts KOS and presentation
+    states next to the images): every file directly in those folders."""
+    files: list[Path] = []
+    for folder in dict.fromkeys(Path(f).parent for f in image_files):
+        try:
+            files.extend(sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                                and _looks_dicom(p)))
+        except OSError:
+            continue
+    return scan_study(files, study_instance_uid=study_instance_uid)
 
 
 def scan_folder(folder: str | os.PathLike[str]) -> StudyObjects:

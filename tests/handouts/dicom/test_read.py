@@ -24,10 +24,10 @@ from pydicom.uid import generate_uid
 from takehome.annotations.model import KeyImage, Overlay, Point, Session, ShapeKind, Window
 from takehome.handouts.dicom import apply_study, export_dicom, scan_folder, scan_study
 from takehome.handouts.dicom.pr import presentation_state
-from takehome.handouts.dicom.read import StudyImage, read_presentation_state
+from takehome.handouts.dicom.read import StudyImage, read_presentation_state, scan_beside
 from takehome.handouts.prepare import LoadedImage
 from tests.conftest import make_dataset
-from tests.handouts.dicom.conftest import Study, key
+from tests.handouts.dicom.conftest import Study, key, write_study
 from tests.handouts.dicom.validators import dciodvfy_errors
 
 TOLERANCE = 0.5
@@ -217,3 +217,16 @@ def test_degenerate_shapes_survive(kind: ShapeKind) -> None:
     found, _ = read_presentation_state(state, {image.sop_instance_uid: StudyImage(
         Path("i.dcm"), image.sop_instance_uid, 20, 30, 1)})
     assert_same_overlays((overlay,), found[0].overlays)
+
+
+def test_scan_beside_finds_objects_next_to_the_images_of_this_study_only(study: Study, session_factory,
+                                                                         tmp_path: Path) -> None:
+    session = session_factory(study)
+    export_dicom(session, study.folder)  # a PACS export: objects next to the images
+    (study.folder / "README.txt").write_text("not DICOM")
+    other_study = write_study(study.folder / "x")
+    export_dicom(session_factory(other_study), study.folder)  # another study's objects, same folder
+    uid = str(pydicom.dcmread(study.ct1, stop_before_pixels=True).StudyInstanceUID)
+    found = scan_beside([study.ct1, study.colour], study_instance_uid=uid)
+    assert found.problems == ()
+    assert len(found.selections) == 1 and len(found.annotations) == 4
