@@ -1,0 +1,311 @@
+"""The panel's DICOM buttons: send the handout's objects to the PACS, import the study's KOS/GSPS.
+
+Thin over :mod:`takehome.handouts.dicom`: sending runs off the GUI thread with a progress bar and
+a clear result (nothing is deleted locally before the PACS confirmed it); importing adds the key
+images a PACS selected (KOS) and the drawings of its presentation states as one undoable step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pydicom
+from qtpy.QtCore import QObject, Signal
+from qtpy.QtGui import QAction
+from qtpy.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from takehome.annotations.errors import TakehomeError
+from takehome.annotations.model import Session
+from takehome.handouts.build import build_pdf_bytes
+from takehome.handouts.dicom.archive import ArchiveResult, archive_session
+from takehome.handouts.dicom.read import StudyObjects, apply_study, scan_beside
+from takehome.handouts.dicom.send import DEFAULT_CALLING_AE, DEFAULT_TIMEOUT, Peer
+from takehome.plugin.host import Host
+from takehome.plugin.messages import describe_error
+from takehome.plugin.preview import Job, start_job
+
+if TYPE_CHECKING:
+    from takehome.plugin.panel import TakehomePanel
+
+
+def describe_result(result: ArchiveResult, peer: Peer) -> tuple[str, str]:
+    """(level, text) for the panel's message bar after a send."""
+    stored, total = len(result.report.stored), len(result.report.outcomes)
+    if result.complete:
+        return "info", f"Stored {stored} of {total} DICOM object(s) on {peer}: key images, drawings and " \
+                       "the handout are in the patient's record."
+    failed = "; ".join(f"{o.path.name.split('_', 1)[0]}: {o.message}" for o in result.report.failed)
+    return "error", (f"Only {stored} of {total} object(s) were stored on {peer} ({failed}). The others "
+                     f"were kept in {result.folder}: fix the cause and send again.")
+
+
+class SendDialog(QDialog):
+    """Asks for the PACS address, sends, shows progress and the outcome; stays responsive."""
+
+    #: (level, text) once a send ended (success, partial, or failure)
+    done = Signal(str, str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None, *, address: str = "",
+                 calling_ae: str = DEFAULT_CALLING_AE, timeout: float = DEFAULT_TIMEOUT,
+                 outbox: Path | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Send to PACS")
+        self.setObjectName("takehome-send-dialog")
+        self._session = session
+        self._outbox = outbox
+        self._job: Job | None = None
+        self.address = QLineEdit(address, self)
+        self.address.setPlaceholderText("PACS@10.0.0.5:104")
+        self.address.setToolTip("The PACS's AE title, host and port, as AE@host:port")
+        self.calling = QLineEdit(calling_ae, self)
+        self.calling.setToolTip("This workstation's AE title, as the PACS knows it")
+        self.timeout = QDoubleSpinBox(self)
+        self.timeout.setRange(1, 600)
+        self.timeout.setValue(timeout)
+        self.timeout.setSuffix(" s")
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status = QLabel("Sends the key image selection, the drawings and the handout PDF to the "
+                             "patient's study.", self)
+        self.status.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("PACS (AE@host:port)", self.address)
+        form.addRow("This workstation's AE title", self.calling)
+        form.addRow("Timeout", self.timeout)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.send_button = QPushButton("Send", self)
+        self.send_button.setDefault(True)
+        self.buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.send_button.clicked.connect(self.send)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 4)
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None and not self._job.done
+
+    def _show(self, level: str, text: str) -> None:
+        colour = {"error": "#8a1c12", "info": "#0b2e4f"}.get(level, "#4a3700")
+        self.status.setStyleSheet(f"color:{colour};")
+        self.status.setText(text)
+
+    def send(self) -> None:
+        """Validate the address and start sending in the background."""
+        if self.busy:
+            return
+        try:
+            peer = Peer.parse(self.address.text().strip())
+        except TakehomeError as exc:
+            self._show("error", str(exc))
+            return
+        session, calling, timeout, outbox = (self._session, self.calling.text().strip() or
+                                             DEFAULT_CALLING_AE, self.timeout.value(), self._outbox)
+
+        def work(job: Job) -> ArchiveResult:
+            job.report(0, 1, "Building the handout…")
+            pdf, _info, _summary = build_pdf_bytes(session)
+            job.report(0, 1, f"Connecting to {peer}…")
+
+            def progress(index: int, total: int, path: Path) -> None:
+                job.report(index - 1, total, f"Sending {index} of {total}: {path.name.split('_', 1)[0]}…")
+
+            return archive_session(session, pdf, peer, outbox=outbox, calling_ae=calling, timeout=timeout,
+                                   progress=progress)
+
+        job = Job(0, work)
+        job.signals.progress.connect(self._progress)
+        job.signals.finished.connect(lambda result: self._finished(result, peer))
+        job.signals.failed.connect(lambda _generation, message: self._failed(message))
+        self._job = job
+        self.send_button.setEnabled(False)
+        self.progress.setRange(0, 0)  # busy until the first file
+        self._show("info", f"Preparing the objects for {peer}…")
+        start_job(job)
+
+    def _progress(self, done: int, total: int, what: str) -> None:
+        if total > 1:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        self._show("info", what)
+
+    def _finished(self, result: ArchiveResult, peer: Peer) -> None:
+        self.send_button.setEnabled(True)
+        self.progress.setRange(0, max(1, len(result.report.outcomes)))
+        self.progress.setValue(len(result.report.stored))
+        level, text = describe_result(result, peer)
+        self._show(level, text)
+        self.done.emit(level, text)
+
+    def _failed(self, message: str) -> None:
+        self.send_button.setEnabled(True)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        text = f"Nothing was stored: {message}"
+        self._show("error", text)
+        self.done.emit("error", text)
+
+
+class DicomActions(QObject):
+    """Adds "Send to PACS…" and "Import from study" to a panel and offers the import on opening."""
+
+    #: emitted after each scan of the study: (key images selected by KOS, annotated images)
+    scanned = Signal(int, int)
+
+    def __init__(self, panel: TakehomePanel, host: Host | None = None, *,
+                 outbox: Path | None = None) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self.host: Host = host if host is not None else panel._host
+        self.outbox = outbox
+        self.address = ""
+        self.calling_ae = DEFAULT_CALLING_AE
+        self.found: StudyObjects | None = None
+        self._files: tuple[str, ...] = ()
+        self.dialog: SendDialog | None = None
+        self.send_action = QAction("Send to PACS…", panel)
+        self.send_action.setToolTip("Store the key images, drawings and handout in the patient's record "
+                                    "on the PACS (DICOM)")
+        self.send_action.triggered.connect(lambda _checked=False: self.open_send_dialog())
+        self.import_action = QAction("Import from study", panel)
+        self.import_action.setToolTip("Add the key images and drawings saved in this study by the PACS "
+                                      "(key object selections, presentation states)")
+        self.import_action.triggered.connect(lambda _checked=False: self.import_from_study())
+        self.import_action.setEnabled(False)
+        # one compact button: the panel's toolbar is already full
+        self.menu = QMenu(panel)
+        self.menu.addAction(self.import_action)
+        self.menu.addAction(self.send_action)
+        self.button = QToolButton(panel)
+        self.button.setText("PACS")
+        self.button.setToolTip("Import key images and drawings saved in the study, or send the handout "
+                               "to the PACS")
+        self.button.setMenu(self.menu)
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        panel.toolbar.addSeparator()
+        self.toolbar_action = panel.toolbar.addWidget(self.button)
+        ref = weakref.ref(self)
+
+        def follow(_image: object) -> None:
+            actions = ref()
+            if actions is None:
+                return
+            with contextlib.suppress(RuntimeError):  # the panel was closed: its Qt objects are gone
+                actions._study_maybe_changed()
+
+        self.host.on_current_image_changed(follow)
+        self.offer()
+
+    def _study_files(self) -> tuple[str, ...]:
+        return tuple(image.file for image in self.host.study_images())
+
+    def _study_maybe_changed(self) -> None:
+        if self._study_files() != self._files:
+            self.offer()
+
+    def offer(self) -> None:
+        """Scan the study's folder(s) for KOS and presentation states; tell the clinician if any."""
+        self._files = self._study_files()
+        self.found = None
+        self.import_action.setEnabled(False)
+        if not self._files:
+            return
+        try:
+            uid = str(pydicom.dcmread(self._files[0], stop_before_pixels=True).StudyInstanceUID)
+            found = scan_beside(self._files, study_instance_uid=uid)
+        except Exception as exc:  # never let a scan break opening a study
+            self.panel.messages.show_message(f"The study's saved key images could not be read: "
+                                             f"{describe_error(exc)}", "warning")
+            return
+        selected = sum(len(s.references) for s in found.selections)
+        annotated = len(found.annotations)
+        self.scanned.emit(selected, annotated)
+        if not selected and not annotated:
+            return
+        self.found = found
+        self.import_action.setEnabled(True)
+        parts = []
+        if selected:
+            titles = ", ".join(dict.fromkeys(f"“{s.title}”" for s in found.selections if s.title))
+            parts.append(f"{selected} key image(s) selected in the PACS ({titles})" if titles
+                         else f"{selected} key image(s) selected in the PACS")
+        if annotated:
+            parts.append(f"drawings on {annotated} image(s)")
+        self.panel.messages.show_message(f"This study holds {' and '.join(parts)}. Click “Import from "
+                                         "study” to add them to the handout.", "info")
+
+    def import_from_study(self) -> None:
+        """Add the study's KOS key images and presentation state drawings (one undo step)."""
+        if self.found is None:
+            self.panel.messages.show_message("This study holds no key image selections or drawings "
+                                             "to import.", "info")
+            return
+        self.panel.flush()
+        before = self.panel.session
+        try:
+            after = apply_study(before, self.found)
+        except TakehomeError as exc:
+            self.panel.messages.error(describe_error(exc))
+            return
+        if after == before:
+            self.panel.messages.show_message("Everything saved in the study is already in the handout.",
+                                             "info")
+            return
+        added = len(after.key_images) - len(before.key_images)
+        drawings = sum(len(k.overlays) for k in after.key_images) - sum(
+            len(k.overlays) for k in before.key_images)
+        self.panel.store.edit(after, "Import key images and drawings from the study")
+        kept = sum(len(k.read_only_shapes) for k in after.key_images)
+        note = f"; {kept} shape(s) without a takehome equivalent are shown as they are" if kept else ""
+        self.panel.messages.show_message(f"Imported {added} key image(s) and {drawings} drawing(s) from the "
+                                         f"study{note}.", "info")
+
+    def open_send_dialog(self) -> SendDialog | None:
+        """Open the send dialog for the current handout (non-modal: the viewer stays usable)."""
+        self.panel.flush()
+        session = self.panel.session
+        if not session.key_images:
+            self.panel.messages.show_message("Mark at least one key image (K) before sending to the PACS.",
+                                             "warning")
+            return None
+        if self.dialog is not None and self.dialog.busy:
+            self.dialog.raise_()
+            return self.dialog
+        dialog = SendDialog(session, self.panel, address=self.address, calling_ae=self.calling_ae,
+                            outbox=self.outbox)
+        dialog.done.connect(self._sent)
+        dialog.address.textChanged.connect(self._remember)
+        dialog.calling.textChanged.connect(self._remember)
+        self.dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _remember(self, _text: str) -> None:
+        if self.dialog is not None:
+            self.address = self.dialog.address.text().strip()
+            self.calling_ae = self.dialog.calling.text().strip() or DEFAULT_CALLING_AE
+
+    def _sent(self, level: str, text: str) -> None:
+        self.panel.messages.show_message(text, level)

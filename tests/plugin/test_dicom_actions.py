@@ -1,0 +1,131 @@
+"""The panel's DICOM buttons in a real Qt event loop: import a study's KOS/GSPS, send to a real SCP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pydicom
+from pydicom.sr.codedict import codes
+from pydicom.uid import generate_uid
+from qtpy.QtCore import Qt
+
+from takehome.annotations.model import KeyImage, Overlay, Point, Session, ShapeKind
+from takehome.handouts.dicom import export_dicom
+from takehome.handouts.dicom.header import evidence_view
+from takehome.plugin.dicom_actions import DicomActions
+from tests.handouts.dicom.scp import free_port, storescp
+
+
+def kos_in(folder: Path, images: list[Path]) -> None:
+    """A PACS's "Of Interest" key object selection of ``images``, saved in the study folder."""
+    from highdicom.ko import KeyObjectSelection, KeyObjectSelectionDocument
+
+    datasets = [evidence_view(pydicom.dcmread(p)) for p in images]
+    content = KeyObjectSelection(document_title=codes.DCM.OfInterest, referenced_objects=datasets)
+    document = KeyObjectSelectionDocument(evidence=datasets, content=content,
+                                          series_instance_uid=generate_uid(), series_number=80,
+                                          sop_instance_uid=generate_uid(), instance_number=1,
+                                          manufacturer="Some PACS")
+    document.save_as(folder / "kos.dcm", enforce_file_format=True)
+
+
+def drawing_in(folder: Path, image: Path) -> None:
+    """A presentation state with one arrow on ``image`` (as takehome or another viewer wrote it)."""
+    ds = pydicom.dcmread(image)
+    key = KeyImage(str(ds.SOPInstanceUID), str(image), 64, 80, overlays=(
+        Overlay(ShapeKind.ARROW, (Point(10, 10), Point(40, 30)), "the spot", id="pacs-arrow"),))
+    export_dicom(Session(key_images=(key,)), folder / "pacs")
+    for path in (folder / "pacs").glob("GSPS_*"):
+        path.rename(folder / path.name)
+
+
+def test_opening_a_study_with_kos_and_gsps_offers_the_import(make_panel, study_dir: Path, qtbot) -> None:
+    images = sorted(study_dir.glob("img*.dcm"))
+    kos_in(study_dir, images[1:3])
+    drawing_in(study_dir, images[2])
+    _host, panel = make_panel()
+    actions = DicomActions(panel, outbox=study_dir.parent / "outbox")
+    assert actions.import_action.isEnabled()
+    assert "2 key image(s) selected in the PACS (“Of Interest”)" in panel.messages.text()
+    assert "drawings on 1 image(s)" in panel.messages.text()
+
+    actions.import_action.trigger()
+    session = panel.session
+    assert [Path(k.file).name for k in session.key_images] == ["img02.dcm", "img03.dcm"]
+    (arrow,) = session.key_images[1].overlays
+    assert (arrow.kind, arrow.label, arrow.points) == (ShapeKind.ARROW, "the spot",
+                                                      (Point(10, 10), Point(40, 30)))
+    assert "Imported 2 key image(s) and 1 drawing(s)" in panel.messages.text()
+    qtbot.waitUntil(actions.button.isVisible, timeout=5000)  # on the toolbar, not in its overflow
+    assert actions.menu.actions() == [actions.import_action, actions.send_action]
+    panel.grab().save(str(study_dir.parent / "import.png"))
+
+    panel.undo_action.trigger()  # one undoable step
+    assert panel.session.key_images == ()
+    panel.redo_action.trigger()
+    actions.import_action.trigger()  # again: nothing new
+    assert "already in the handout" in panel.messages.text()
+
+
+def test_a_study_without_dicom_objects_offers_nothing(make_panel, study_dir: Path) -> None:
+    _host, panel = make_panel()
+    actions = DicomActions(panel)
+    assert not actions.import_action.isEnabled() and actions.found is None
+
+
+def mark_first_image(panel, study_dir: Path) -> None:
+    panel.toggle_key_image()
+    assert len(panel.session.key_images) == 1
+
+
+def test_send_button_stores_the_handout_on_a_real_scp(make_panel, study_dir: Path, tmp_path: Path,
+                                                      qtbot) -> None:
+    _host, panel = make_panel()
+    actions = DicomActions(panel, outbox=tmp_path / "outbox")
+    mark_first_image(panel, study_dir)
+    received = tmp_path / "received"
+    with storescp(received) as port:
+        dialog = actions.open_send_dialog()
+        assert dialog is not None
+        qtbot.addWidget(dialog)
+        dialog.address.setText(f"STORESCP@127.0.0.1:{port}")
+        dialog.timeout.setValue(5)
+        with qtbot.waitSignal(dialog.done, timeout=60000) as blocker:
+            qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+        dialog.grab().save(str(tmp_path / "send-dialog.png"))
+    level, text = blocker.args
+    assert level == "info" and "Stored 3 of 3 DICOM object(s)" in text, text
+    kinds = sorted(str(pydicom.dcmread(p, stop_before_pixels=True).Modality) for p in received.iterdir())
+    assert kinds == ["DOC", "KO", "PR"]
+    assert text in panel.messages.text()
+    assert not any((tmp_path / "outbox").rglob("*.dcm"))  # confirmed objects are not kept
+    assert actions.address == f"STORESCP@127.0.0.1:{port}"  # remembered for the next send
+
+
+def test_send_errors_are_shown_and_the_objects_kept(make_panel, study_dir: Path, tmp_path: Path,
+                                                    qtbot) -> None:
+    _host, panel = make_panel()
+    actions = DicomActions(panel, outbox=tmp_path / "outbox")
+    mark_first_image(panel, study_dir)
+    dialog = actions.open_send_dialog()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    dialog.address.setText("not an address")
+    dialog.send_button.click()
+    assert "not AE@host:port" in dialog.status.text() and not dialog.busy
+
+    dialog.address.setText(f"PACS@127.0.0.1:{free_port()}")
+    with qtbot.waitSignal(dialog.done, timeout=60000) as blocker:
+        dialog.send_button.click()
+    level, text = blocker.args
+    assert level == "error" and "nothing accepts connections" in text
+    assert "Nothing was stored" in dialog.status.text()
+    assert len(list((tmp_path / "outbox").rglob("*.dcm"))) == 3  # kept, to send again
+    assert dialog.send_button.isEnabled()
+
+
+def test_send_without_key_images_explains(make_panel) -> None:
+    _host, panel = make_panel()
+    actions = DicomActions(panel)
+    assert actions.open_send_dialog() is None
+    assert "Mark at least one key image" in panel.messages.text()
