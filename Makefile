@@ -1,7 +1,7 @@
 # One command for the main job (make demo) and one for all the tests (make test); both set up.
 VENV := .venv/bin
 
-.PHONY: demo test setup-system setup lint typecheck pytest bench catalogs
+.PHONY: demo test setup-system setup lint typecheck pytest pytest-napari bench catalogs
 
 demo:
 	bash scripts/setup-python.sh default
@@ -19,8 +19,15 @@ lint: setup
 typecheck: setup
 	$(VENV)/mypy
 
+# Widgets run offscreen; napari needs OpenGL, so its tests (marker "napari") run in a virtual X server.
+# napari's pytest plugin (make_napari_viewer) is only loaded for those.
 pytest: setup
-	QT_QPA_PLATFORM=offscreen $(VENV)/python -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(VENV)/python -m pytest -q -p no:cacheprovider -p no:napari -m "not napari"
+	$(MAKE) --no-print-directory pytest-napari
+
+pytest-napari: setup
+	xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb \
+		$(VENV)/python -m pytest -q -p no:cacheprovider -m napari tests/plugin/napari_host
 
 test: setup lint typecheck pytest
 

@@ -24,6 +24,8 @@ LayerData = tuple[Any, dict[str, Any], str]
 PathOrPaths = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 ReaderFunction = Callable[[PathOrPaths], list[LayerData]]
 
+#: napari axis labels of a stack: the slider reads "image"
+AXIS_LABELS = ("image", "row", "column")
 #: How many skipped files a warning names before it only counts the rest.
 _NAMED_SKIPS = 3
 
@@ -52,20 +54,21 @@ def layer_data(stack: SeriesStack) -> LayerData:
     """The napari (data, kwargs, "image") tuple for one series stack."""
     single = len(stack.images) == 1
     pixels = stack.pixels[0] if single else stack.pixels
-    # the slice axis steps one slice (or frame) at a time, so napari's slider pages every series alike;
-    # rows and columns are in mm when the header says so (napari's scale bar then reads mm)
+    # The slice axis steps one slice (or frame) at a time, so napari's slider pages every series alike.
+    # Rows and columns are scaled by the pixel spacing (mm) when the header gives it, so images keep
+    # their true aspect; no units are declared, since napari warns on screen when layers' units differ
+    # (a CT in mm next to an ultrasound without spacing is an ordinary study).
     in_plane = stack.spacing[1:]
     kwargs: dict[str, Any] = {
         "name": stack.name,
         "rgb": stack.is_color,
         "metadata": layer_metadata(stack.study_instance_uid, stack.series_instance_uid, stack.images),
         "scale": in_plane if single else (1.0, *in_plane),
+        "axis_labels": AXIS_LABELS[1:] if single else AXIS_LABELS,
     }
     if not stack.is_color:
         kwargs["contrast_limits"] = (0, 255)
         kwargs["colormap"] = "gray"
-    if stack.in_plane_spacing_known:
-        kwargs["units"] = ("mm", "mm") if single else ("pixel", "mm", "mm")
     return pixels, kwargs, "image"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qtpy.QtCore import QEvent
 from qtpy.QtWidgets import QVBoxLayout, QWidget
 
 from takehome.plugin.napari_host.host import NapariHost
@@ -30,9 +31,25 @@ class TakehomeDockWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.panel)
+        self._docked = False
         host = self.host
         # the lambda holds the host, not this widget, so the viewer stops calling into a dead panel
         self.destroyed.connect(lambda *_: host.close())
+
+    def event(self, event: QEvent) -> bool:
+        """When napari takes the widget out of its dock (the dock's close button), close the panel."""
+        if event.type() == QEvent.Type.ParentChange:
+            if self.parent() is not None:
+                self._docked = True
+            elif self._docked:
+                self._docked = False
+                self.close_panel()
+        return super().event(event)
+
+    def close_panel(self) -> None:
+        """Save pending work, stop background work and stop following the viewer."""
+        self.host.close()
+        self.panel.close()
 
 
 def open_panel(viewer: napari.Viewer) -> TakehomeDockWidget:

@@ -66,7 +66,7 @@ def test_folder_opens_one_layer_per_series_sorted_along_the_slice_normal(study: 
     means = [float(stack[i].mean()) for i in range(5)]
     assert means == sorted(means)  # brightness grows with z in the fixture
     assert kwargs["scale"] == pytest.approx((1.0, 0.7, 0.6))  # one slider step per slice
-    assert kwargs["units"] == ("pixel", "mm", "mm")
+    assert kwargs["axis_labels"] == ("image", "row", "column")
     assert kwargs["rgb"] is False
 
 
@@ -77,7 +77,7 @@ def test_multiframe_instance_becomes_frames(study: SyntheticStudy) -> None:
     refs = metadata.images(kwargs["metadata"])  # type: ignore[arg-type]
     assert refs == tuple(ImageRef(study.cine_uid, str(study.cine_file), f)
                          for f in range(1, study.cine_frames + 1))
-    assert "units" not in kwargs  # no pixel spacing in the header: napari keeps pixel units
+    assert kwargs["scale"] == (1.0, 1.0, 1.0)  # no pixel spacing in the header
 
 
 def test_pydicom_ultrasound_cine_and_single_ct() -> None:
