@@ -1,0 +1,144 @@
+"""Screenshot of napari with the takehome panel docked (docs/screenshots/napari-panel.png).
+
+Run in a real X server (or Xvfb)::
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m tests.plugin.napari_host.napari_screenshot \
+        docs/screenshots/napari-panel.png docs/screenshots/napari-preview.png
+
+It writes a synthetic CT-like series (a phantom; no real patient), opens it with the takehome reader,
+docks the panel from the Plugins menu entry, pages to a slice, marks it (K), draws a labelled arrow
+and a measured line with the mouse, attaches report sentences, and grabs the whole window (then,
+if a second path is given, again with the Preview tab showing the handout).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from pydicom.uid import generate_uid
+
+from tests.conftest import make_dataset
+
+REPORT = ("There is a simple cyst in the left kidney, about 2 cm across. It has thin walls and clear fluid. "
+          "This is a common finding and needs no treatment. No other abnormality is seen.")
+
+
+def phantom(slice_index: int, size: int = 256) -> np.ndarray:
+    """Stored values (HU + 1024) of a body-like phantom slice: fat, soft tissue, spine, kidneys, a cyst."""
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float64)
+    c = size / 2
+
+    def ellipse(cx: float, cy: float, rx: float, ry: float) -> np.ndarray:
+        return ((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2 <= 1
+
+    hu = np.full((size, size), -1000.0)
+    hu[ellipse(c, c, 118, 92)] = -90  # subcutaneous fat
+    hu[ellipse(c, c, 108, 82)] = 45  # soft tissue
+    hu[ellipse(c, c + 45, 20, 18)] = 700  # vertebral body
+    hu[ellipse(c, c + 45, 12, 10)] = 250
+    hu[ellipse(c - 55, c + 25, 22, 30)] = 150  # kidneys (enhancing)
+    hu[ellipse(c + 55, c + 25, 22, 30)] = 150
+    hu[ellipse(c + 10, c - 30, 45, 30)] = 60  # liver-ish
+    radius = max(0.0, 14 - abs(slice_index - 6) * 3)
+    if radius:
+        hu[ellipse(c + 62, c + 12, radius, radius)] = 5  # the cyst, largest on slice 7
+    rng = np.random.default_rng(slice_index)
+    hu += rng.normal(0, 8, hu.shape)
+    return np.clip(hu + 1024, 0, 4095).astype(np.uint16)
+
+
+def write_series(folder: Path, slices: int = 12) -> None:
+    study, series = generate_uid(), generate_uid()
+    for i in range(slices):
+        ds = make_dataset(256, 256, pixels=phantom(i), spacing=(0.8, 0.8), identifiers=False)
+        ds.StudyInstanceUID, ds.SeriesInstanceUID = study, series
+        ds.SeriesNumber, ds.SeriesDescription = 2, "Abdomen (phantom)"
+        ds.InstanceNumber = i + 1
+        ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
+        ds.ImagePositionPatient = [-102.4, -102.4, -5.0 * i]
+        ds.save_as(folder / f"slice{i:02d}.dcm", enforce_file_format=True)
+
+
+def main(out: str, preview_out: str = "") -> None:
+    work = Path(tempfile.mkdtemp(prefix="takehome-napari-shot-"))
+    os.environ.setdefault("TAKEHOME_DATA_DIR", str(work / "userdata"))
+    folder = work / "study"
+    folder.mkdir()
+    write_series(folder)
+
+    import napari
+    from qtpy.QtCore import Qt
+    from qtpy.QtTest import QTest
+    from qtpy.QtWidgets import QApplication
+
+    from takehome.annotations.model import Point
+    from takehome.plugin.canvas import Tool
+    from takehome.plugin.napari_host.widget import DOCK_TITLE
+    from takehome.plugin.preview import wait_for_jobs
+    from tests.plugin.mouse import drag
+
+    def settle(rounds: int = 20) -> None:
+        for _ in range(rounds):
+            QApplication.processEvents()
+
+    viewer = napari.Viewer(show=True, title="napari — takehome")
+    window = viewer.window._qt_window
+    window.resize(1600, 1000)
+    viewer.open(str(folder), plugin="takehome")
+    dock, widget = viewer.window.add_plugin_dock_widget("takehome", DOCK_TITLE)
+    window.resizeDocks([dock], [820], Qt.Orientation.Horizontal)
+    viewer.dims.set_current_step(0, 6)  # the slice where the cyst is largest
+    settle()
+    panel = widget.panel
+    panel.toggle_key_image()
+    canvas = panel.canvas
+    settle()
+    canvas.set_tool(Tool.ARROW)
+    at = canvas.image_to_widget
+    drag(canvas.view.viewport(), at(Point(118, 50)), at(Point(181, 125)))
+    QTest.keyClicks(canvas.label_editor, "the cyst")
+    QTest.keyClick(canvas.label_editor, Qt.Key.Key_Return)
+    canvas.set_tool(Tool.LINE)
+    drag(canvas.view.viewport(), at(Point(176, 140)), at(Point(204, 140)))
+    if canvas.label_editor is not None:  # a measured line needs no label: its length is shown
+        QTest.keyClick(canvas.label_editor, Qt.Key.Key_Return)
+    canvas.set_tool(Tool.SELECT)
+    editor = panel.excerpt_editor
+    editor.report.setPlainText(REPORT)
+    editor.flush()
+    editor.tick(0, 2)
+    QTest.mouseClick(editor.attach, Qt.MouseButton.LeftButton)
+    viewer.reset_view()
+    settle()
+    wait_for_jobs()
+    settle(40)
+    grab(window, out)
+    print(f"{out}: key images: {len(panel.session.key_images)}")
+    if preview_out:
+        panel.tabs.setCurrentWidget(panel.preview)
+        deadline = time.monotonic() + 60
+        while not panel.preview.page_labels and time.monotonic() < deadline:
+            settle()
+            time.sleep(0.05)
+        wait_for_jobs()
+        settle(40)
+        grab(window, preview_out)
+        print(f"{preview_out}: preview pages: {len(panel.preview.page_labels)}")
+    wait_for_jobs()
+    viewer.close()
+
+
+def grab(window: object, out: str) -> None:
+    image = window.grab()  # type: ignore[attr-defined]
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(out):
+        raise SystemExit(f"{out}: could not write the screenshot")
+
+
+if __name__ == "__main__":
+    main(*(sys.argv[1:3] if len(sys.argv) > 1 else ["docs/screenshots/napari-panel.png"]))
