@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from qtpy.QtCore import QEvent, QPoint, QPointF, Qt, Signal
-from qtpy.QtGui import QKeyEvent
-from qtpy.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+from qtpy.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from qtpy.QtGui import QBrush, QColor, QKeyEvent, QPainterPath, QPen
+from qtpy.QtWidgets import QGraphicsPathItem, QLineEdit, QVBoxLayout, QWidget
 
-from takehome.annotations.model import DEFAULT_COLOR, Overlay, Point, ShapeKind, Window
+from takehome.annotations.model import DEFAULT_COLOR, Crop, Overlay, Point, ShapeKind, Window
 from takehome.plugin.images import ShownImage
 from takehome.plugin.items import (
     HANDLE_PX,
@@ -135,6 +135,14 @@ class ImageCanvas(QWidget):
         self.view.setCentralItem(self.viewbox)
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.viewbox.addItem(self.image_item)
+        self.crop_item = QGraphicsPathItem()
+        self.crop_item.setBrush(QBrush(QColor(0, 0, 0, 150)))
+        crop_pen = QPen(QColor("#ffffff"), 1, Qt.PenStyle.DashLine)
+        crop_pen.setCosmetic(True)
+        self.crop_item.setPen(crop_pen)
+        self.crop_item.setZValue(5)
+        self.crop_item.setVisible(False)
+        self.viewbox.addItem(self.crop_item)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
@@ -192,6 +200,30 @@ class ImageCanvas(QWidget):
             self._close_editor(False)
             self._selected = None
         self.set_overlays(overlays if shown is not None else ())
+
+    def set_crop(self, crop: Crop | None) -> None:
+        """Shade what lies outside the printed part of the image (None: the whole image prints)."""
+        if crop is None or self._shown is None:
+            self.crop_item.setVisible(False)
+            return
+        path = QPainterPath()
+        path.setFillRule(Qt.FillRule.OddEvenFill)
+        path.addRect(QRectF(0, 0, self._shown.display.columns, self._shown.display.rows))
+        path.addRect(QRectF(crop.x, crop.y, crop.width, crop.height))
+        self.crop_item.setPath(path)
+        self.crop_item.setVisible(True)
+
+    def visible_region(self) -> tuple[float, float, float, float] | None:
+        """The part of the image in view: (x, y, width, height) in image pixels, None if none."""
+        if self._shown is None:
+            return None
+        (x0, x1), (y0, y1) = self.viewbox.viewRange()
+        columns, rows = self._shown.display.columns, self._shown.display.rows
+        x0, x1 = max(0.0, min(x0, x1)), min(float(columns), max(x0, x1))
+        y0, y1 = max(0.0, min(y0, y1)), min(float(rows), max(y0, y1))
+        if x1 - x0 < 1 or y1 - y0 < 1:
+            return None
+        return x0, y0, x1 - x0, y1 - y0
 
     def set_overlays(self, overlays: tuple[Overlay, ...]) -> None:
         """Synchronise the drawn shapes with ``overlays``."""

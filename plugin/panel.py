@@ -13,10 +13,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from qtpy.QtCore import Qt, Signal
-from qtpy.QtGui import QAction, QActionGroup, QKeySequence, QPixmap
+from qtpy.QtGui import QPixmap
 from qtpy.QtPrintSupport import QPrintDialog, QPrinter
 from qtpy.QtWidgets import (
-    QComboBox,
     QDialog,
     QFileDialog,
     QLabel,
@@ -28,43 +27,24 @@ from qtpy.QtWidgets import (
 )
 
 from takehome.annotations.errors import AnnotationError, SessionFileError, TakehomeError
-from takehome.annotations.model import KeyImage, Overlay, Session, ShapeKind, Window
+from takehome.annotations.model import Crop, KeyImage, Overlay, Session, ShapeKind, Window
 from takehome.annotations.spacing import line_length
 from takehome.handouts.build import BuildResult
 from takehome.plugin import edits
+from takehome.plugin.actions import ToolbarMixin
 from takehome.plugin.autosave import Autosaver, study_key
-from takehome.plugin.canvas import ImageCanvas, Tool
+from takehome.plugin.canvas import ImageCanvas
 from takehome.plugin.commands import SessionStore
 from takehome.plugin.excerpts import ExcerptEditor
 from takehome.plugin.export import SUGGESTED_NAME, HandoutOutput
 from takehome.plugin.host import Host, ImageRef
-from takehome.plugin.images import ImageLibrary, ShownImage
+from takehome.plugin.images import ImageLibrary
 from takehome.plugin.messages import MessageBar, describe_error, guarded
 from takehome.plugin.preview import PreviewPane
 from takehome.plugin.qtimage import thumbnail
 from takehome.plugin.strip import KeyImageStrip
 
 Key = tuple[str, int]
-
-#: Window presets for CT, in Hounsfield units (centre, width).
-CT_PRESETS: dict[str, Window] = {
-    "Soft tissue": Window(40, 400),
-    "Lung": Window(-600, 1500),
-    "Bone": Window(400, 1800),
-    "Brain": Window(40, 80),
-}
-
-#: Tool, button text, shortcut, tooltip.
-TOOLS: tuple[tuple[Tool, str, str, str], ...] = (
-    (Tool.SELECT, "Select", "V", "Select, move and resize drawings; drag empty space to pan"),
-    (Tool.CONTRAST, "Contrast", "W", "Drag to change brightness (up/down) and contrast (left/right)"),
-    (Tool.ARROW, "Arrow", "A", "Drag from the label's place to what it points at"),
-    (Tool.LINE, "Line", "L", "Drag to measure; the length shows in mm when the image knows its scale"),
-    (Tool.ELLIPSE, "Circle", "E", "Drag a box around the area to circle"),
-    (Tool.RECTANGLE, "Box", "R", "Drag a box around the area"),
-    (Tool.TEXT, "Text", "T", "Click where the note goes, type it, press Enter"),
-)
-
 
 def _alive(obj: object) -> bool:
     """False once the Qt object behind ``obj`` was deleted (a host may call us late)."""
@@ -81,7 +61,7 @@ def _alive(obj: object) -> bool:
             return True
 
 
-class TakehomePanel(QWidget):
+class TakehomePanel(ToolbarMixin, QWidget):
     """The takehome panel for the study a host shows."""
 
     #: the session after each edit has been autosaved (path of the autosave file)
@@ -165,70 +145,6 @@ class TakehomePanel(QWidget):
         self.reload_study()
 
     # ----- actions and shortcuts -----
-    def _action(self, text: str, shortcut: QKeySequence | str | None, tip: str,
-                slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            tip = f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-        action.setToolTip(tip)
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        self.tool_actions: dict[Tool, QAction] = {}
-        group = QActionGroup(self)
-        group.setExclusive(True)
-        for tool, text, key, tip in TOOLS:
-            action = self._action(text, key, tip, lambda t=tool: self.canvas.set_tool(t))
-            action.setCheckable(True)
-            group.addAction(action)
-            self.toolbar.addAction(action)
-            self.tool_actions[tool] = action
-        self.tool_actions[Tool.SELECT].setChecked(True)
-        self.toolbar.addSeparator()
-        self.presets = QComboBox(self)
-        self.presets.setToolTip("Brightness/contrast presets (CT); right-drag on the image to adjust")
-        self.presets.activated.connect(self._preset_chosen)
-        self.toolbar.addWidget(self.presets)
-        self.toolbar.addSeparator()
-        self.mark_action = self._action("Key image", "K", "Add the image on the canvas to the handout, "
-                                        "or take it out", self.toggle_key_image)
-        self.mark_action.setCheckable(True)
-        self.toolbar.addAction(self.mark_action)
-        self.delete_action = self._action("Delete", QKeySequence.StandardKey.Delete,
-                                          "Delete the selected drawing", self.delete_selected)
-        self.delete_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete),
-                                         QKeySequence(Qt.Key.Key_Backspace)])
-        self.toolbar.addAction(self.delete_action)
-        stack = self.store.undo_stack
-        self.undo_action = self._action("Undo", QKeySequence.StandardKey.Undo, "Undo", stack.undo)
-        self.redo_action = self._action("Redo", QKeySequence.StandardKey.Redo, "Redo", stack.redo)
-        self.redo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo),
-                                       QKeySequence("Ctrl+Shift+Z")])
-        for action, can, text in ((self.undo_action, stack.canUndoChanged, stack.undoTextChanged),
-                                  (self.redo_action, stack.canRedoChanged, stack.redoTextChanged)):
-            action.setEnabled(False)
-            can.connect(action.setEnabled)
-            verb = action.text()
-            text.connect(lambda what, a=action, v=verb: a.setToolTip(f"{v}: {what}" if what else v))
-            self.toolbar.addAction(action)
-        self.toolbar.addSeparator()
-        self.export_action = self._action("Export PDF…", "Ctrl+E", "Save the de-identified handout as a "
-                                          "PDF", lambda: self.export_pdf())
-        self.print_action = self._action("Print…", QKeySequence.StandardKey.Print, "Print the handout",
-                                         lambda: self.print_handout())
-        self.toolbar.addAction(self.export_action)
-        self.toolbar.addAction(self.print_action)
-        self.escape_action = self._action("Cancel", "Escape", "Deselect", lambda: self.canvas.select(None))
-
-    def _tool_changed(self, name: str) -> None:
-        action = self.tool_actions.get(Tool(name))
-        if action is not None and not action.isChecked():
-            action.setChecked(True)
-
     # ----- study and host -----
     @property
     def session(self) -> Session:
@@ -333,19 +249,9 @@ class TakehomePanel(QWidget):
             self._update_presets(shown)
         else:
             self.canvas.set_overlays(overlays)
+        self.canvas.set_crop(image.crop if image is not None else None)
+        self.uncrop_action.setEnabled(image is not None and image.crop is not None)
         self._update_info()
-
-    def _update_presets(self, shown: ShownImage) -> None:
-        self.presets.clear()
-        if shown.is_color:
-            self.presets.addItem("Colour image", None)
-            self.presets.setEnabled(False)
-            return
-        self.presets.setEnabled(True)
-        self.presets.addItem("Window: as stored", None)
-        if shown.modality.upper() == "CT":
-            for name, window in CT_PRESETS.items():
-                self.presets.addItem(f"{name} ({window.center:g}/{window.width:g})", window)
 
     def _update_info(self) -> None:
         image = self._focus_image()
@@ -478,6 +384,28 @@ class TakehomePanel(QWidget):
         else:
             image = replace(self.library.key_image(self._focus), window=self._view_windows.get(key))
             self.store.edit(edits.add_key_image(self.session, image), "Mark key image")
+
+    @guarded
+    def crop_to_view(self) -> None:
+        """Print only the part of the image in view (undoable; the drawing tools still see it all)."""
+        region = self.canvas.visible_region()
+        if region is None:
+            self.messages.show_message("No image is shown to crop.", "warning")
+            return
+        x, y, width, height = (round(v, 1) for v in region)
+        shown = self.canvas.shown
+        assert shown is not None
+        width = min(width, shown.display.columns - x)
+        height = min(height, shown.display.rows - y)
+        whole = x <= 0.5 and y <= 0.5 and width >= shown.display.columns - 1 and (
+            height >= shown.display.rows - 1)
+        crop = None if whole else Crop(x, y, width, height)
+        self._edit_focus(lambda image: replace(image, crop=crop), "Crop to view")
+
+    @guarded
+    def reset_crop(self) -> None:
+        if self._focus_image() is not None:
+            self._edit_focus(lambda image: replace(image, crop=None), "Print the full image")
 
     @guarded
     def _remove_key_image(self, key: Key) -> None:

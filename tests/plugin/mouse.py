@@ -1,9 +1,13 @@
-"""Real mouse gestures for the canvas tests (press, several moves with the button held, release)."""
+"""Real mouse gestures for the canvas tests (press, several moves with the button held, release).
+
+Moves are spaced like a real mouse's (pyqtgraph drops move events closer than 10 ms apart).
+"""
 
 from __future__ import annotations
 
 from qtpy.QtCore import QEvent, QPoint, QPointF, Qt
 from qtpy.QtGui import QMouseEvent
+from qtpy.QtTest import QTest
 from qtpy.QtWidgets import QApplication, QWidget
 
 
@@ -16,10 +20,12 @@ def _send(widget: QWidget, kind: QEvent.Type, pos: QPoint, button: Qt.MouseButto
 
 
 def drag(widget: QWidget, start: QPoint, end: QPoint, button: Qt.MouseButton = Qt.MouseButton.LeftButton,
-         steps: int = 8) -> None:
+         steps: int = 8, interval_ms: int = 15) -> None:
     """Press at ``start``, move in ``steps`` to ``end`` with the button held, release."""
+    QTest.qWait(interval_ms)
     _send(widget, QEvent.Type.MouseButtonPress, start, button, button)
     for k in range(1, steps + 1):
+        QTest.qWait(interval_ms)
         pos = QPoint(start.x() + (end.x() - start.x()) * k // steps,
                      start.y() + (end.y() - start.y()) * k // steps)
         _send(widget, QEvent.Type.MouseMove, pos, Qt.MouseButton.NoButton, button)

@@ -180,3 +180,29 @@ def test_mark_key_image_shortcut_toggles(make_panel, qtbot):
     assert panel.session.key_images == ()
     qtbot.keyClick(panel.canvas.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert len(panel.session.key_images) == 1
+
+
+def test_crop_to_view_prints_what_is_zoomed(make_panel, qtbot):
+    _host, panel = make_panel()
+    canvas = panel.canvas
+    canvas.viewbox.setRange(xRange=(20, 50), yRange=(10, 40), padding=0)
+    qtbot.wait(10)
+    x, y, width, height = canvas.visible_region()
+    assert width < 80 and height < 64  # zoomed in
+    qtbot.keyClick(canvas.view, "C")
+    (image,) = panel.session.key_images  # cropping marks the key image
+    crop = image.crop
+    assert crop is not None
+    assert abs(crop.x - x) <= 0.1 and abs(crop.y - y) <= 0.1
+    assert abs(crop.width - width) <= 0.2 and abs(crop.height - height) <= 0.2
+    assert canvas.crop_item.isVisible()
+    qtbot.keyClick(canvas.view, "C", Qt.KeyboardModifier.ShiftModifier)
+    assert panel.session.key_images[0].crop is None
+    assert not canvas.crop_item.isVisible()
+    panel.undo_action.trigger()
+    assert panel.session.key_images[0].crop == crop
+    # the whole image in view: no crop
+    canvas.viewbox.setRange(xRange=(-5, 85), yRange=(-5, 69), padding=0)
+    qtbot.wait(10)
+    panel.crop_to_view()
+    assert panel.session.key_images[0].crop is None
