@@ -25,7 +25,7 @@ from pydicom.pixels.processing import (
 
 from takehome.annotations.model import Window
 from takehome.handouts.errors import DecodeError
-from takehome.handouts.source import decode_error, transfer_syntax
+from takehome.handouts.source import decode_error, quiet_pydicom, transfer_syntax
 
 _GREY = ("MONOCHROME1", "MONOCHROME2")
 _PERCENTILES = (0.5, 99.5)
@@ -54,10 +54,11 @@ class DisplayImage:
 
 def frame_count(ds: Dataset) -> int:
     """Number of frames in the image (1 for single-frame)."""
-    try:
-        return max(1, int(ds.get("NumberOfFrames") or 1))
-    except (TypeError, ValueError):
-        return 1
+    with quiet_pydicom():
+        try:
+            return max(1, int(ds.get("NumberOfFrames") or 1))
+        except (TypeError, ValueError):
+            return 1
 
 
 def _frame_group(ds: Dataset, frame: int, sequence: str) -> Dataset | None:
@@ -159,6 +160,11 @@ def decode_frame(ds: Dataset, frame: int = 1, *, path: str = "") -> tuple[NDArra
 
 def render(ds: Dataset, frame: int = 1, window: Window | None = None, *, path: str = "") -> DisplayImage:
     """Decode and display ``frame`` (1-based) of ``ds`` as 8-bit pixels."""
+    with quiet_pydicom():
+        return _render(ds, frame, window, path)
+
+
+def _render(ds: Dataset, frame: int, window: Window | None, path: str) -> DisplayImage:
     arr, photometric = decode_frame(ds, frame, path=path)
     where = path or "image"
     try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,14 @@ _DECODER_PACKAGES: dict[str, str] = {
     "1.2.840.10008.1.2.4.91": "pylibjpeg-openjpeg (JPEG 2000)",
     "1.2.840.10008.1.2.5": "pylibjpeg-rle (RLE Lossless)",
 }
+
+
+@contextmanager
+def quiet_pydicom() -> Iterator[None]:
+    """Silence pydicom's warnings about fixable oddities of real files (not the user's to act on)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        yield
 
 
 def has_pixels(ds: Dataset) -> bool:

@@ -14,7 +14,7 @@ from takehome.handouts.errors import InputError
 
 def sample_file(name: str) -> str:
     """Path of one of pydicom's bundled test images."""
-    path = get_testdata_file(name)
+    path = get_testdata_file(name, download=False)
     if path is None:
         raise InputError(f"sample: pydicom's test file {name!r} is not installed")
     return str(path)
