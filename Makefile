@@ -3,7 +3,8 @@ VENV := .venv/bin
 
 .PHONY: demo test setup-system setup lint typecheck pytest pytest-napari bench catalogs
 
-demo:
+# the demo OCRs burned-in text (tesseract, a Debian package): set up the system packages too
+demo: setup-system
 	bash scripts/setup-python.sh default
 	$(VENV)/takehome demo --out demo-handout.pdf
 
