@@ -49,7 +49,8 @@ class ToolbarMixin:
 
     canvas: ImageCanvas
     store: SessionStore
-    toolbar: QToolBar
+    tools_bar: QToolBar  # row 1: drawing tools and window presets
+    toolbar: QToolBar  # row 2: key image, crop, delete, undo/redo, export, print (hosts may add more)
 
     if TYPE_CHECKING:  # provided by the panel (a QWidget)
         def toggle_key_image(self) -> None: ...
@@ -81,15 +82,14 @@ class ToolbarMixin:
             action = self._action(text, key, tip, lambda t=tool: self.canvas.set_tool(t))
             action.setCheckable(True)
             group.addAction(action)
-            self.toolbar.addAction(action)
+            self.tools_bar.addAction(action)
             self.tool_actions[tool] = action
         self.tool_actions[Tool.SELECT].setChecked(True)
-        self.toolbar.addSeparator()
+        self.tools_bar.addSeparator()
         self.presets = QComboBox(self)
         self.presets.setToolTip("Brightness/contrast presets (CT); right-drag on the image to adjust")
         self.presets.activated.connect(self._preset_chosen)
-        self.toolbar.addWidget(self.presets)
-        self.toolbar.addSeparator()
+        self.tools_bar.addWidget(self.presets)
         self.mark_action = self._action("Key image", "K", "Add the image on the canvas to the handout, "
                                         "or take it out", self.toggle_key_image)
         self.mark_action.setCheckable(True)

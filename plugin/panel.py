@@ -93,6 +93,7 @@ class TakehomePanel(ToolbarMixin, QWidget):
         self.excerpt_editor = ExcerptEditor(self)
         self.preview = PreviewPane(self)
         self.output = HandoutOutput(self)
+        self.tools_bar = QToolBar(self)
         self.toolbar = QToolBar(self)
         self._build_actions()
 
@@ -113,6 +114,7 @@ class TakehomePanel(ToolbarMixin, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.messages)
+        layout.addWidget(self.tools_bar)
         layout.addWidget(self.toolbar)
         layout.addWidget(splitter, 1)
 
