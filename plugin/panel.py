@@ -487,6 +487,10 @@ class TakehomePanel(ToolbarMixin, QWidget):
         """Commit pending typing (the report box) so that the autosave has everything."""
         self.excerpt_editor.flush()
 
+    def hideEvent(self, event: object) -> None:  # type: ignore[override]
+        self.flush()  # a host hiding or undocking the panel
+        super().hideEvent(event)  # type: ignore[arg-type]
+
     def closeEvent(self, event: object) -> None:  # type: ignore[override]
         self.flush()
         self.preview.shutdown()
