@@ -142,10 +142,12 @@ class HandoutOutput(QObject):
         start_job(job)
 
     def _progress(self, done: int, total: int, what: str) -> None:
-        if self.progress is not None:
-            self.progress.setMaximum(total)
-            self.progress.setValue(done)
-            self.progress.setLabelText(what)
+        progress = self.progress
+        if progress is None:
+            return
+        progress.setLabelText(what)
+        progress.setMaximum(total)
+        progress.setValue(done)  # last: a modal dialog processes events here (the job may finish)
 
     def _finish(self) -> None:
         self.job = None

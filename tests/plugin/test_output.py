@@ -144,3 +144,50 @@ def test_print_paints_the_same_pages(make_panel, qtbot, tmp_path):
     pages = render_pdf_file(target)
     assert len(pages) == blocker.args[0]
     assert yellow_pixels(pages[0]) > 50
+
+
+def test_export_dialog_suggests_a_name_without_identifiers(make_panel, qtbot, tmp_path):
+    from qtpy.QtCore import QTimer
+    from qtpy.QtWidgets import QApplication, QFileDialog
+
+    _host, panel = make_panel()
+    qtbot.keyClick(panel.canvas.view, "K")
+    panel._export_dir = tmp_path
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(dialog.selectedFiles()[0])
+        dialog.accept()
+
+    QTimer.singleShot(20, answer)
+    with qtbot.waitSignal(panel.output.exported, timeout=30000):
+        panel.export_action.trigger()
+    assert seen == [str(tmp_path / SUGGESTED_NAME)]
+    assert (tmp_path / SUGGESTED_NAME).is_file()
+
+
+def test_print_dialog_cancelled_prints_nothing(make_panel, qtbot):
+    from qtpy.QtCore import QTimer
+    from qtpy.QtPrintSupport import QPrintDialog
+    from qtpy.QtWidgets import QApplication
+
+    _host, panel = make_panel()
+    qtbot.keyClick(panel.canvas.view, "K")
+    shown: list[bool] = []
+
+    def close_it() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QPrintDialog):
+            QTimer.singleShot(20, close_it)
+            return
+        shown.append(True)
+        dialog.reject()
+
+    QTimer.singleShot(20, close_it)
+    panel.print_action.trigger()
+    assert shown == [True]
+    assert not panel.output.busy()
