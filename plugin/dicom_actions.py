@@ -8,18 +8,20 @@ images a PACS selected (KOS) and the drawings of its presentation states as one 
 from __future__ import annotations
 
 import contextlib
+import math
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pydicom
-from qtpy.QtCore import QObject, Signal
-from qtpy.QtGui import QAction
+from qtpy.QtCore import QObject, QPointF, Qt, QTimer, Signal
+from qtpy.QtGui import QAction, QColor, QPainterPath, QPen, QTransform
 from qtpy.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGraphicsPathItem,
     QLabel,
     QLineEdit,
     QMenu,
@@ -31,7 +33,7 @@ from qtpy.QtWidgets import (
 )
 
 from takehome.annotations.errors import TakehomeError
-from takehome.annotations.model import Session
+from takehome.annotations.model import ReadOnlyShape, Session
 from takehome.handouts.build import build_pdf_bytes
 from takehome.handouts.dicom.archive import ArchiveResult, archive_session
 from takehome.handouts.dicom.read import StudyObjects, apply_study, scan_beside
@@ -168,6 +170,82 @@ class SendDialog(QDialog):
         self.done.emit("error", text)
 
 
+def shape_path(shape: ReadOnlyShape) -> QPainterPath:
+    """The outline of a kept DICOM shape in image pixel coordinates."""
+    path = QPainterPath()
+    points = [QPointF(p.x, p.y) for p in shape.points]
+    kind = shape.graphic_type
+    if kind in ("POINT", "MULTIPOINT"):
+        for p in points:
+            path.moveTo(p.x() - 3, p.y())
+            path.lineTo(p.x() + 3, p.y())
+            path.moveTo(p.x(), p.y() - 3)
+            path.lineTo(p.x(), p.y() + 3)
+    elif kind == "CIRCLE" and len(points) == 2:
+        centre, edge = points
+        radius = math.hypot(edge.x() - centre.x(), edge.y() - centre.y())
+        path.addEllipse(centre, radius, radius)
+    elif kind == "ELLIPSE" and len(points) == 4:
+        a, b, c, d = points
+        centre = (a + b) / 2
+        major = math.hypot(b.x() - a.x(), b.y() - a.y()) / 2
+        minor = math.hypot(d.x() - c.x(), d.y() - c.y()) / 2
+        angle = math.degrees(math.atan2(b.y() - a.y(), b.x() - a.x()))
+        ellipse = QPainterPath()
+        ellipse.addEllipse(QPointF(0, 0), major, minor)
+        path = QTransform().translate(centre.x(), centre.y()).rotate(angle).map(ellipse)
+    elif points:
+        path.moveTo(points[0])
+        for p in points[1:]:
+            path.lineTo(p)
+    return path
+
+
+class ReadOnlyShapesLayer(QObject):
+    """Draws the focused key image's kept DICOM shapes on the canvas: dashed, not selectable."""
+
+    def __init__(self, panel: TakehomePanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self.items: list[QGraphicsPathItem] = []
+        self._state: object = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        panel.store.changed.connect(lambda _session: self.refresh())
+
+    def _shapes(self) -> tuple[ReadOnlyShape, ...]:
+        shown = self.panel.canvas.shown
+        if shown is None:
+            return ()
+        for image in self.panel.session.key_images:
+            if image.key == shown.key:
+                return image.read_only_shapes
+        return ()
+
+    def refresh(self) -> None:
+        shapes = self._shapes()
+        if shapes == self._state:
+            return
+        self._state = shapes
+        viewbox = self.panel.canvas.viewbox
+        for item in self.items:
+            viewbox.removeItem(item)
+        self.items = []
+        for shape in shapes:
+            item = QGraphicsPathItem(shape_path(shape))
+            pen = QPen(QColor(shape.color), 1.5, Qt.PenStyle.DashLine)
+            pen.setCosmetic(True)
+            item.setPen(pen)
+            item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            item.setToolTip(f"{shape.label or shape.graphic_type.lower()} (imported from the PACS; "
+                            "not editable)")
+            item.setZValue(5)
+            viewbox.addItem(item)
+            self.items.append(item)
+
+
 class DicomActions(QObject):
     """Adds "Send to PACS…" and "Import from study" to a panel and offers the import on opening."""
 
@@ -216,6 +294,7 @@ class DicomActions(QObject):
                 actions._study_maybe_changed()
 
         self.host.on_current_image_changed(follow)
+        self.shapes = ReadOnlyShapesLayer(panel)
         self.offer()
 
     def _study_files(self) -> tuple[str, ...]:

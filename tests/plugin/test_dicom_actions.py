@@ -129,3 +129,45 @@ def test_send_without_key_images_explains(make_panel) -> None:
     actions = DicomActions(panel)
     assert actions.open_send_dialog() is None
     assert "Mark at least one key image" in panel.messages.text()
+
+
+def test_imported_shapes_without_takehome_equivalent_are_shown_not_editable(make_panel, study_dir: Path,
+                                                                            qtbot) -> None:
+    import numpy as np
+    from highdicom.pr import (
+        GraphicAnnotation,
+        GraphicLayer,
+        GraphicObject,
+        GrayscaleSoftcopyPresentationState,
+    )
+
+    image_path = sorted(study_dir.glob("img*.dcm"))[0]
+    image = evidence_view(pydicom.dcmread(image_path))
+    layer = GraphicLayer("OTHER", order=1)
+    graphics = [GraphicObject("INTERPOLATED", np.array([[5.0, 5.0], [30.0, 10.0], [60.0, 40.0]]), "PIXEL"),
+                GraphicObject("POINT", np.array([[40.0, 50.0]]), "PIXEL"),
+                GraphicObject("ELLIPSE", np.array([[10.0, 10.0], [30.0, 30.0], [25.0, 15.0], [15.0, 25.0]]),
+                              "PIXEL"),
+                GraphicObject("POLYLINE", np.array([[70.0, 5.0], [75.0, 60.0]]), "PIXEL")]
+    state = GrayscaleSoftcopyPresentationState(
+        referenced_images=[image], series_instance_uid=generate_uid(), series_number=70,
+        sop_instance_uid=generate_uid(), instance_number=1, manufacturer="Other viewer",
+        manufacturer_model_name="v", software_versions="1", device_serial_number="1",
+        content_label="OTHER", graphic_layers=[layer],
+        graphic_annotations=[GraphicAnnotation([image], layer, graphic_objects=graphics)])
+    state.save_as(study_dir / "other-gsps.dcm", enforce_file_format=True)
+    kos_in(study_dir, [image_path])
+    host, panel = make_panel()
+    actions = DicomActions(panel)
+    actions.import_action.trigger()
+    (key,) = panel.session.key_images
+    assert [s.graphic_type for s in key.read_only_shapes] == ["INTERPOLATED", "POINT", "ELLIPSE"]
+    assert [o.kind for o in key.overlays] == [ShapeKind.LINE]  # the editable one
+    assert "3 shape(s) without a takehome equivalent" in panel.messages.text()
+    host.set_current(next(i for i in host.study_images() if i.sop_instance_uid == key.sop_instance_uid))
+    qtbot.waitUntil(lambda: len(actions.shapes.items) == 3, timeout=5000)
+    assert all(item.scene() is panel.canvas.viewbox.scene() for item in actions.shapes.items)
+    assert all(not item.acceptedMouseButtons() for item in actions.shapes.items)
+    rotated = actions.shapes.items[2].path().boundingRect()
+    assert 20 < rotated.width() < 30 and 20 < rotated.height() < 30  # the 45° ellipse, drawn rotated
+    panel.grab().save(str(study_dir.parent / "kept-shapes.png"))
