@@ -78,7 +78,7 @@ def run_send(args: argparse.Namespace) -> int:
         print(f"[{index}/{total}] {path.name}", file=sys.stderr)
 
     report = send_files(files, peer, calling_ae=args.aet, timeout=args.timeout,
-                        remove_sent=args.remove_sent, progress=progress)
+                        remove_sent=args.remove_sent, progress=progress if sys.stderr.isatty() else None)
     for outcome in report.outcomes:
         removed = " (removed locally)" if outcome.removed else ""
         print(f"{outcome.path.name}: {outcome.message}{removed}")
