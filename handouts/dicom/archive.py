@@ -31,11 +31,13 @@ OUTBOX_ENV = "TAKEHOME_DICOM_OUTBOX"
 
 
 def outbox_root() -> Path:
-    """Where unsent objects wait: ``$TAKEHOME_DICOM_OUTBOX`` or the user data folder's outbox."""
+    """Where unsent objects wait: ``$TAKEHOME_DICOM_OUTBOX``, else ``dicom-outbox`` in takehome's
+    data folder (``$TAKEHOME_DATA_DIR`` or the platform's user data folder)."""
     configured = os.environ.get(OUTBOX_ENV)
     if configured:
         return Path(configured)
-    return Path(platformdirs.user_data_dir("takehome")) / "dicom-outbox"
+    data = os.environ.get("TAKEHOME_DATA_DIR") or platformdirs.user_data_dir("takehome")
+    return Path(data) / "dicom-outbox"
 
 
 @dataclass(frozen=True, slots=True)
