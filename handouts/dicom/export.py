@@ -13,7 +13,7 @@ from takehome.annotations.model import Session
 from takehome.handouts.deid import Identifiers, scrub_text
 from takehome.handouts.dicom.encapsulated import encapsulated_pdf
 from takehome.handouts.dicom.errors import DicomExportError
-from takehome.handouts.dicom.header import write_dataset
+from takehome.handouts.dicom.header import narrowest_charset, write_dataset
 from takehome.handouts.dicom.ko import key_object_selection
 from takehome.handouts.dicom.pr import presentation_states
 from takehome.handouts.errors import DeidentificationError
@@ -100,6 +100,12 @@ def dicom_objects(session: Session, loaded: Sequence[LoadedImage], pdf: bytes | 
         sources = [item.dataset for item in loaded
                    if item.dataset.get("StudyInstanceUID") == first.get("StudyInstanceUID")]
         objects.append(DicomObject("PDF", encapsulated_pdf(pdf, first, sources)))
+    return _finish(objects)
+
+
+def _finish(objects: list[DicomObject]) -> list[DicomObject]:
+    for obj in objects:
+        narrowest_charset(obj.dataset)
     return objects
 
 

@@ -68,6 +68,43 @@ def references_frames(ds: Dataset) -> bool:
         return False
 
 
+_TEXT_VRS = {"AE", "CS", "LO", "LT", "PN", "SH", "ST", "UC", "UT"}
+
+
+def _texts(ds: Dataset) -> list[str]:
+    values: list[str] = []
+    for element in ds:
+        if element.VR == "SQ":
+            for item in element.value:
+                values.extend(_texts(item))
+        elif element.VR in _TEXT_VRS and element.value is not None:
+            items = element.value if element.VM > 1 else [element.value]
+            values.extend(str(v) for v in items)
+    return values
+
+
+def narrowest_charset(ds: Dataset) -> None:
+    """Use the plainest Specific Character Set that holds every text of ``ds``: none (ASCII), Latin-1,
+    else UTF-8. Validators check values fully only in the first two."""
+    texts = _texts(ds)
+    try:
+        for text in texts:
+            text.encode("ascii")
+        charset: str | None = None
+    except UnicodeEncodeError:
+        try:
+            for text in texts:
+                text.encode("latin-1")
+            charset = "ISO_IR 100"
+        except UnicodeEncodeError:
+            charset = "ISO_IR 192"
+    if charset is None:
+        if "SpecificCharacterSet" in ds:
+            del ds.SpecificCharacterSet
+    else:
+        ds.SpecificCharacterSet = charset
+
+
 def dataset_bytes(ds: Dataset) -> bytes:
     """The dataset as a DICOM Part 10 file (preamble, file meta, dataset)."""
     buffer = io.BytesIO()

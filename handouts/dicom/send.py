@@ -210,7 +210,10 @@ def _association_error(assoc: Association, peer: Peer, calling: str, timeout: fl
     if "timeout" in lowered:
         return SendError(f"{peer}: no answer from the PACS within {timeout:g} s; check the address "
                          "and that the PACS is running")
-    return SendError(f"{peer}: the PACS broke off the association; check its log and AE settings")
+    # an abort while negotiating: often a refusal whose answer was cut off by the closed connection
+    return SendError(f"{peer}: the PACS refused the association or broke it off before it was set up; "
+                     f"check the AE titles: the PACS must know this workstation's AE title {calling!r} "
+                     f"and be called as {peer.ae_title!r}; its log says more")
 
 
 def _status_message(status: int) -> str:

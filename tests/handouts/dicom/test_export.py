@@ -153,3 +153,37 @@ def test_a_file_in_place_of_the_folder_is_a_clear_error(study: Study, session_fa
     target.write_text("x")
     with pytest.raises(DicomExportError, match="not a folder"):
         export_dicom(session_factory(study), target)
+
+
+@pytest.mark.parametrize(("label", "charset"), [("plain", None), ("Läsion", "ISO_IR 100"),
+                                                ("όγκος 肿块", "ISO_IR 192")])
+def test_text_keeps_every_character_in_the_plainest_character_set(tmp_path: Path, label: str,
+                                                                  charset: str | None) -> None:
+    from takehome.annotations.model import Overlay, Point, ShapeKind, Window
+    from tests.handouts.dicom.conftest import key
+
+    ds = make_dataset()
+    ds.SpecificCharacterSet = "ISO_IR 100"
+    ds.PatientName = "Müller^Jürgen" if charset else "Miller^John"
+    ds.PatientSex, ds.StudyID, ds.StudyTime = "M", "1", "120000"
+    path = tmp_path / "image.dcm"
+    ds.save_as(path, enforce_file_format=True)
+    image = key(path, 64, 80, window=Window(40, 400), overlays=(
+        Overlay(ShapeKind.TEXT, (Point(5, 30),), label),))
+    result = export_dicom(Session(key_images=(image,)), tmp_path / "out")
+    for path in result.files:
+        written = pydicom.dcmread(path)
+        assert str(written.PatientName) == str(ds.PatientName)
+        assert dciodvfy_errors(path) == []
+    (gsps,) = [f for f, k in zip(result.files, result.kinds, strict=True) if k == "GSPS"]
+    assert pydicom.dcmread(gsps).get("SpecificCharacterSet") == charset  # the label decides
+    text = pydicom.dcmread(gsps).GraphicAnnotationSequence[0].TextObjectSequence[0].UnformattedTextValue
+    assert text == label
+    errors = dcmpschk_errors(gsps)
+    if charset == "ISO_IR 192":
+        # dcmtk 3.6.7's VR checker cannot read UTF-8 ("does not support this Specific Character
+        # Set") and flags the non-Latin label; nothing else may be reported
+        affected = [e for e in errors if "Affected attribute" in e]
+        assert affected and all("UnformattedTextValue" in e for e in affected), errors
+    else:
+        assert errors == []
