@@ -26,15 +26,16 @@ from PIL import Image, ImageFilter
 from takehome.handouts.errors import DeidentificationError
 
 #: Upscaled images stay below this many pixels (large radiographs need no upscaling anyway).
-_MAX_PIXELS = 14_000_000
+_MAX_PIXELS = 6_000_000
 #: Structuring element (px) of the top-hat: strokes thinner than this are kept as text.
 _TOPHAT = 7
 _TESSERACT_CONFIG = "--psm 11 --oem 1"
 _CACHE_SIZE = 32
 #: Tiles (px) where texture is measured; a tile this full of strokes is noise or anatomy, not text.
 _TILE = 64
-_TEXTURE_SHARE = 0.55
-_INK_LEVEL = 80
+_TEXTURE_SHARE = 0.35
+#: Stroke contrast (after doubling) below which a pixel is background: faint texture is not text.
+_FAINT = 70
 #: Seconds one Tesseract pass may take before the check fails closed.
 PASS_TIMEOUT = 120
 
@@ -139,12 +140,12 @@ def suppress_texture(strokes: NDArray[np.uint8]) -> NDArray[np.uint8]:
     Text is sparse strokes on a background; dense texture holds no legible text and makes
     Tesseract slow and noisy.
     """
-    out = strokes.copy()
+    out = np.where(strokes >= _FAINT, strokes, 0).astype(np.uint8)
     rows, columns = strokes.shape
     for y in range(0, rows, _TILE):
         for x in range(0, columns, _TILE):
             tile = out[y:y + _TILE, x:x + _TILE]
-            if (tile >= _INK_LEVEL).mean() > _TEXTURE_SHARE:
+            if (tile > 0).mean() > _TEXTURE_SHARE:
                 tile[...] = 0
     return out
 

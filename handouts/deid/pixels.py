@@ -139,9 +139,11 @@ def _similar(candidate: str, target: str, tolerant: bool) -> bool:
     if candidate == target:
         return True
     length = len(target)
-    if length < 4 or abs(len(candidate) - length) > 2:
+    if length < 4:
         return False
-    allowed = (1 if length < 7 else 2) + (1 if tolerant and length >= 6 else 0)
+    allowed = (1 if length < 8 else 2) + (1 if tolerant and length >= 10 else 0)
+    if abs(len(candidate) - length) > allowed:
+        return False
     return Levenshtein.distance(candidate, target, score_cutoff=allowed) <= allowed
 
 

@@ -1,0 +1,292 @@
+"""A de-identification test corpus: images with known identifiers in the header, the pixels and the text.
+
+Real ultrasound screens from pydicom's test files (their burned-in identifiers labelled by hand) and
+synthetic images with fake identifiers burned in with different fonts, sizes, colours, positions and
+backgrounds, with and without the Burned In Annotation flag (sometimes wrongly "NO"). Each planted
+text keeps its ink mask, so detection recall and over-redaction can be measured exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pydicom
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw, ImageFont
+from pydicom.data import get_testdata_file
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import (
+    ExplicitVRLittleEndian,
+    SecondaryCaptureImageStorage,
+    UltrasoundImageStorage,
+    VLEndoscopicImageStorage,
+    generate_uid,
+)
+
+from takehome.annotations.model import Excerpt, KeyImage, Overlay, Point, Session, ShapeKind
+from takehome.handouts.deid.ocr import tophat
+from takehome.handouts.display import render
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf", "DejaVuSerif.ttf", None)
+#: The medical wording every handout must keep.
+MEDICAL = "has a 12 mm nodule in the right upper lobe"
+
+
+@dataclass(frozen=True)
+class FakePatient:
+    """Fake identifiers of one patient (values only ever written into test files)."""
+
+    family: str
+    given: str
+    patient_id: str
+    birth: dt.date
+    study: dt.date
+    accession: str
+    institution: str
+    referring: str
+    phone: str
+
+    def header_values(self) -> list[str]:
+        return [self.family, self.given, self.patient_id, self.accession, self.institution, self.referring]
+
+
+PATIENTS = (
+    FakePatient("Blackwood", "Eleanor", "MRN-4471902", dt.date(1947, 3, 12), dt.date(2024, 6, 5),
+                "ACC99120734", "Saint Quentin Royal Infirmary", "Okonkwo", "020 7946 0958"),
+    FakePatient("Nakamura", "Hiroshi", "PID 88301275", dt.date(1961, 11, 2), dt.date(2023, 2, 17),
+                "RX5530981", "Harbourview Clinic", "Lindgren", "(555) 201-7734"),
+    FakePatient("Okafor", "Adaeze", "H7730412", dt.date(1985, 7, 29), dt.date(2025, 1, 9),
+                "A2025001183", "Mercy Valley Hospital", "Fitzgerald", "+44 161 496 0021"),
+    FakePatient("Lindqvist", "Sven", "30049817", dt.date(1933, 5, 21), dt.date(2022, 9, 30),
+                "US22093017", "Nordic Imaging Centre", "Haddad", "0161 555 0199"),
+    FakePatient("Moreau", "Camille", "FR-66120938", dt.date(1999, 12, 24), dt.date(2024, 10, 13),
+                "ACC8812004", "Clinique des Lilas", "Rasmussen", "01 45 55 01 23"),
+)
+
+
+@dataclass
+class Planted:
+    """Text burned into an image: what, where (box x0 y0 x1 y1), its ink, and whether it identifies."""
+
+    text: str
+    box: tuple[int, int, int, int]
+    ink: NDArray[np.bool_]
+    identifying: bool
+
+
+@dataclass
+class CorpusImage:
+    """One corpus image file, what was planted in its pixels and the patient it belongs to."""
+
+    path: Path
+    name: str
+    patient: FakePatient | None
+    planted: list[Planted]
+    leak_strings: list[str] = field(default_factory=list)
+
+
+def _font(name: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if name is not None and (FONT_DIR / name).is_file():
+        return ImageFont.truetype(str(FONT_DIR / name), size)
+    return ImageFont.load_default(size)
+
+
+def _dataset(pixels: NDArray[np.uint8], modality: str, sop_class: str, patient: FakePatient,
+             burned_in: str | None) -> Dataset:
+    ds = Dataset()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.file_meta.MediaStorageSOPClassUID = sop_class
+    ds.SOPClassUID = sop_class
+    ds.SOPInstanceUID = generate_uid()
+    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    ds.StudyInstanceUID = generate_uid()
+    ds.SeriesInstanceUID = generate_uid()
+    ds.Modality = modality
+    ds.PatientName = f"{patient.family}^{patient.given}"
+    ds.PatientID = patient.patient_id
+    ds.PatientBirthDate = patient.birth.strftime("%Y%m%d")
+    ds.StudyDate = patient.study.strftime("%Y%m%d")
+    ds.AccessionNumber = patient.accession
+    ds.InstitutionName = patient.institution
+    ds.ReferringPhysicianName = f"{patient.referring}^Alex"
+    if burned_in is not None:
+        ds.BurnedInAnnotation = burned_in
+    ds.Rows, ds.Columns = pixels.shape[:2]
+    ds.BitsAllocated = ds.BitsStored = 8
+    ds.HighBit = 7
+    ds.PixelRepresentation = 0
+    if pixels.ndim == 3:
+        ds.SamplesPerPixel = 3
+        ds.PhotometricInterpretation = "RGB"
+        ds.PlanarConfiguration = 0
+    else:
+        ds.SamplesPerPixel = 1
+        ds.PhotometricInterpretation = "MONOCHROME2"
+    ds.PixelData = np.ascontiguousarray(pixels).tobytes()
+    return ds
+
+
+def _background(kind: str, rows: int, columns: int, rng: np.random.Generator) -> NDArray[np.uint8]:
+    yy, xx = np.mgrid[0:rows, 0:columns]
+    if kind == "us":  # black screen, a speckled fan in the middle
+        cx, top = columns / 2, rows * 0.12
+        angle = np.arctan2(xx - cx, yy - top + 1e-6)
+        radius = np.hypot(xx - cx, yy - top)
+        fan = (np.abs(angle) < 0.6) & (radius > rows * 0.05) & (radius < rows * 0.8)
+        speckle = rng.rayleigh(45, (rows, columns)) * np.exp(-radius / (rows * 0.9))
+        grey = np.where(fan, np.clip(speckle + 20, 0, 230), 0)
+        return np.asarray(np.stack([grey] * 3, axis=-1), dtype=np.uint8)
+    if kind == "ct":  # a body ellipse with soft tissue noise on black
+        body = ((xx - columns / 2) / (columns * 0.42)) ** 2 + ((yy - rows / 2) / (rows * 0.36)) ** 2 < 1
+        tissue = np.clip(rng.normal(110, 18, (rows, columns)), 0, 255)
+        return np.where(body, tissue, 0).astype(np.uint8)
+    if kind == "endo":  # a reddish round photograph on black
+        disc = (xx - columns / 2) ** 2 + (yy - rows / 2) ** 2 < (min(rows, columns) * 0.4) ** 2
+        red = 150 + 60 * np.sin(xx / 23.0) * np.cos(yy / 31.0) + rng.normal(0, 8, (rows, columns))
+        photo = np.stack([red, red * 0.45, red * 0.35], axis=-1)
+        return np.where(disc[..., None], np.clip(photo, 0, 255), 0).astype(np.uint8)
+    # "screen": a light grey application window with a dark picture pane
+    screen = np.full((rows, columns, 3), 214, dtype=np.float64)
+    pane = (yy > rows * 0.15) & (yy < rows * 0.9) & (xx > columns * 0.2) & (xx < columns * 0.95)
+    picture = np.clip(rng.normal(70, 25, (rows, columns)), 0, 255)
+    screen[pane] = np.stack([picture] * 3, axis=-1)[pane]
+    return screen.astype(np.uint8)
+
+
+def _draw(pixels: NDArray[np.uint8], text: str, xy: tuple[int, int], font_name: str | None, size: int,
+          colour: tuple[int, int, int], identifying: bool) -> tuple[NDArray[np.uint8], Planted]:
+    image = Image.fromarray(pixels)
+    before = np.asarray(image, dtype=np.int16)
+    draw = ImageDraw.Draw(image)
+    font = _font(font_name, size)
+    fill: tuple[int, int, int] | int = colour if image.mode == "RGB" else max(colour)
+    draw.text(xy, text, font=font, fill=fill)
+    change = np.abs(np.asarray(image, dtype=np.int16) - before)
+    ink = (change.max(axis=-1) if change.ndim == 3 else change) > 40
+    x0, y0, x1, y1 = (int(v) for v in draw.textbbox(xy, text, font=font))
+    return np.asarray(image), Planted(text, (x0, y0, x1, y1), ink, identifying)
+
+
+#: Texts that are not identifiers and must stay readable (technical and medical words).
+TECHNICAL = ("C5-1", "12 mm", "MI 0.9", "TIS 0.4", "LIVER", "Depth 16 cm", "Gain 54%", "RT KIDNEY",
+             "T2 FSE", "L4-L5", "4 cm", "Gen")
+
+
+def _identifier_texts(p: FakePatient, rng: np.random.Generator) -> list[str]:
+    options = [
+        f"{p.family.upper()}, {p.given.upper()}", f"{p.given} {p.family}", f"Name: {p.family}^{p.given}",
+        p.patient_id, f"ID: {p.patient_id}", p.birth.strftime("%d/%m/%Y"), f"DOB {p.birth:%Y-%m-%d}",
+        p.study.strftime("%d-%b-%Y"), p.study.strftime("%m/%d/%Y") + " 14:32:07", p.institution,
+        f"Acc {p.accession}", f"Dr. {p.referring}", f"Tel {p.phone}",
+    ]
+    picks = rng.choice(len(options), size=5, replace=False)
+    return [options[int(i)] for i in picks]
+
+
+def synthetic_images(directory: Path, seed: int = 4) -> list[CorpusImage]:
+    """Two or three synthetic images per fake patient, each with its burned-in text recorded."""
+    rng = np.random.default_rng(seed)
+    specs = [  # background, size, modality, SOP class, Burned In Annotation
+        ("us", (480, 640), "US", UltrasoundImageStorage, "YES"),
+        ("ct", (512, 512), "CT", SecondaryCaptureImageStorage, "NO"),  # the flag lies
+        ("endo", (576, 720), "ES", VLEndoscopicImageStorage, None),
+        ("screen", (600, 800), "OT", SecondaryCaptureImageStorage, None),
+        ("us", (600, 800), "US", UltrasoundImageStorage, None),
+    ]
+    colours = [(255, 255, 255), (255, 230, 0), (120, 255, 120), (0, 230, 255), (200, 200, 200)]
+    images = []
+    for index, patient in enumerate(PATIENTS):
+        for copy in range(2 if index % 2 else 3):
+            kind, (rows, columns), modality, sop, flag = specs[(index + copy) % len(specs)]
+            pixels = _background(kind, rows, columns, rng)
+            if modality == "CT":
+                pixels = pixels if pixels.ndim == 2 else pixels[..., 0]
+            planted: list[Planted] = []
+            texts = [(t, True) for t in _identifier_texts(patient, rng)]
+            texts += [(str(t), False) for t in rng.choice(TECHNICAL, size=3, replace=False)]
+            slots = [(8, 6), (columns // 2 - 60, 6), (columns - 300, 6), (8, rows - 60),
+                     (columns - 300, rows - 60), (8, rows // 2), (columns - 200, rows // 2 - 40), (8, 40)]
+            for number, (text, identifying) in enumerate(texts):
+                font = FONTS[int(rng.integers(len(FONTS)))]
+                size = int(rng.choice([11, 13, 15, 18, 22]))
+                x, y = slots[number % len(slots)]
+                y += 24 * (number // len(slots))
+                dark = kind == "screen" and (y < rows * 0.15 or x < columns * 0.2)
+                colour = (20, 20, 20) if dark else colours[int(rng.integers(len(colours)))]
+                pixels, item = _draw(pixels, text, (max(2, x), max(2, y)), font, size, colour, identifying)
+                planted.append(item)
+            ds = _dataset(pixels, modality, sop, patient, flag)
+            path = directory / f"synthetic-{index}-{copy}.dcm"
+            ds.save_as(path, enforce_file_format=True)
+            images.append(CorpusImage(path, path.stem, patient, planted,
+                                      [t for t, ident in texts if ident] + patient.header_values()))
+    return images
+
+
+# Hand-labelled identifier text in pydicom's real ultrasound screens: (text, box x0 y0 x1 y1).
+REAL_LABELS: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {
+    "examples_palette.dcm": [
+        ("OB", (93, 8, 122, 24)), ("5/25/2011", (668, 7, 775, 27)),
+        ("11-05-25-142825", (95, 34, 265, 52)), ("Philips Healthcare", (326, 33, 512, 54)),
+        ("2:56:22 PM", (668, 35, 782, 52)), ("OB", (47, 66, 75, 82)),
+    ],
+    "examples_rgb_color.dcm": [("BAPTIST MED CTR", (8, 10, 86, 20))],
+    "examples_ybr_color.dcm": [("PLA", (11, 1, 30, 11))],
+}
+#: Visible technical text in the same screens that must not be blacked out.
+REAL_TECHNICAL: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {
+    "examples_palette.dcm": [("C5-1", (2, 85, 48, 100)), ("1.06 cm", (240, 86, 304, 102)),
+                             ("3/3/4", (10, 239, 77, 258)), ("MI 1.1", (573, 8, 636, 24))],
+    "examples_rgb_color.dcm": [("LYMPH NODE", (122, 179, 180, 188))],
+    "examples_ybr_color.dcm": [("19", (286, 197, 297, 206))],
+}
+
+
+def real_images() -> list[CorpusImage]:
+    """pydicom's ultrasound screens with their burned-in identifiers labelled."""
+    images = []
+    for name, labels in REAL_LABELS.items():
+        path = Path(get_testdata_file(name, download=False) or "")
+        ds = pydicom.dcmread(path)
+        pixels = render(ds, 1).pixels
+        strokes = tophat(pixels, True) >= 80
+        planted = []
+        for text, (x0, y0, x1, y1), identifying in [
+                *((t, b, True) for t, b in labels), *((t, b, False) for t, b in REAL_TECHNICAL[name])]:
+            ink = np.zeros(strokes.shape, dtype=bool)
+            ink[y0:y1, x0:x1] = strokes[y0:y1, x0:x1]
+            planted.append(Planted(text, (x0, y0, x1, y1), ink, identifying))
+        leak = [t for t, _ in labels] + [str(ds.PatientID)]
+        if ds.get("InstitutionName"):
+            leak.append(str(ds.InstitutionName))
+        images.append(CorpusImage(path, name, None, planted, leak))
+    return images
+
+
+def session_for(images: list[CorpusImage], patient: FakePatient | None) -> Session:
+    """A session over ``images`` with identifiers in the excerpt, a label and the title."""
+    keys = []
+    for number, image in enumerate(images):
+        ds = pydicom.dcmread(image.path, stop_before_pixels=True)
+        rows, columns = int(ds.Rows), int(ds.Columns)
+        excerpts: tuple[Excerpt, ...] = ()
+        overlays: tuple[Overlay, ...] = ()
+        if number == 0:
+            who = f"{patient.given} {patient.family}" if patient else "the patient"
+            doctor = f"Dr. {patient.referring}" if patient else "Dr. Blackwood"
+            text = (f"Seen by {doctor} on 05/06/2024 with his wife Mary; {who} {MEDICAL}. "
+                    f"Questions: call 020 7946 0958 or write to results@example.org.")
+            excerpts = (Excerpt(text),)
+            label = f"nodule ({patient.family})" if patient else "nodule"
+            overlays = (Overlay(ShapeKind.ARROW, (Point(columns * 0.3, rows * 0.6), Point(columns * 0.45,
+                                                                                            rows * 0.5)),
+                                label=label),)
+        keys.append(KeyImage(str(ds.SOPInstanceUID), str(image.path), rows, columns,
+                             excerpts=excerpts, overlays=overlays))
+    title = f"Results for {patient.given} {patient.family}" if patient else "Your results"
+    return Session(key_images=tuple(keys), title=title)
