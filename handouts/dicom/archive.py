@@ -16,7 +16,7 @@ from pathlib import Path
 import platformdirs
 
 from takehome.annotations.model import Session
-from takehome.handouts.dicom.export import DicomExport, dicom_objects, write_objects
+from takehome.handouts.dicom.export import DicomExport, dicom_objects, state_notes, write_objects
 from takehome.handouts.dicom.send import (
     DEFAULT_CALLING_AE,
     DEFAULT_TIMEOUT,
@@ -65,7 +65,7 @@ def archive_session(session: Session, pdf: bytes | None, peer: Peer, *,
     objects = dicom_objects(session, loaded, pdf)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     folder = (outbox or outbox_root()) / stamp
-    written = write_objects(objects, folder)
+    written = write_objects(objects, folder, state_notes(loaded))
     report = send_files(list(written.files), peer, calling_ae=calling_ae, timeout=timeout,
                         remove_sent=True, progress=progress)
     if not report.failed:

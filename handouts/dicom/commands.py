@@ -66,6 +66,8 @@ def write_dicom_for(args: argparse.Namespace, pdf_path: Path | None) -> DicomExp
     result = export_dicom(session, folder, pdf=pdf, base_dir=base_dir,
                           allow_multiple_patients=args.command == "demo")
     print(f"wrote {len(result.files)} DICOM object(s) to {folder} ({result.summary()})")
+    for note in result.notes:
+        print(f"takehome: note: {note}", file=sys.stderr)
     return result
 
 

@@ -15,7 +15,7 @@ from takehome.handouts.dicom.encapsulated import encapsulated_pdf
 from takehome.handouts.dicom.errors import DicomExportError
 from takehome.handouts.dicom.header import narrowest_charset, write_dataset
 from takehome.handouts.dicom.ko import key_object_selection
-from takehome.handouts.dicom.pr import presentation_states
+from takehome.handouts.dicom.pr import has_state, presentation_states
 from takehome.handouts.errors import DeidentificationError
 from takehome.handouts.prepare import LoadedImage, load_images
 
@@ -46,6 +46,8 @@ class DicomExport:
 
     files: tuple[Path, ...]
     kinds: tuple[str, ...]
+    #: what could not be written, for the user (e.g. drawings on a palette colour image)
+    notes: tuple[str, ...] = ()
 
     def summary(self) -> str:
         counts: dict[str, int] = {}
@@ -109,13 +111,21 @@ def _finish(objects: list[DicomObject]) -> list[DicomObject]:
     return objects
 
 
-def write_objects(objects: Sequence[DicomObject], out_dir: str | os.PathLike[str]) -> DicomExport:
+def state_notes(loaded: Sequence[LoadedImage]) -> tuple[str, ...]:
+    """Key images whose drawings and window no presentation state carries, said plainly."""
+    return tuple(f"{item.path.name}: {item.dataset.get('PhotometricInterpretation', '?')} images get no "
+                 "presentation state (its drawings and window stay in the handout only)"
+                 for item in loaded if not has_state(item.dataset))
+
+
+def write_objects(objects: Sequence[DicomObject], out_dir: str | os.PathLike[str],
+                  notes: Sequence[str] = ()) -> DicomExport:
     """Write each object atomically into ``out_dir`` (created if needed)."""
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise DicomExportError(f"--dicom-out: {folder} exists and is not a folder")
     files = [write_dataset(obj.dataset, folder / obj.file_name) for obj in objects]
-    return DicomExport(tuple(files), tuple(obj.kind for obj in objects))
+    return DicomExport(tuple(files), tuple(obj.kind for obj in objects), tuple(notes))
 
 
 def export_dicom(session: Session, out_dir: str | os.PathLike[str], *, pdf: bytes | None = None,
@@ -124,4 +134,4 @@ def export_dicom(session: Session, out_dir: str | os.PathLike[str], *, pdf: byte
     """Build and write the session's DICOM objects (and the handout ``pdf``, if given) into ``out_dir``."""
     loaded = load_images(session, base_dir)
     objects = dicom_objects(session, loaded, pdf, allow_multiple_patients=allow_multiple_patients)
-    return write_objects(objects, out_dir)
+    return write_objects(objects, out_dir, state_notes(loaded))

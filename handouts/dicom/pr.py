@@ -86,6 +86,12 @@ def rescale_of(ds: Dataset) -> Rescale:
     return slope, intercept, kind if kind in {v.value for v in RescaleTypeValues} else "US"
 
 
+def has_state(ds: Dataset) -> bool:
+    """True when a softcopy presentation state can reference the image: grey, or three samples
+    (a PALETTE COLOR image would need a state takehome does not write)."""
+    return is_grey(ds) or int(ds.get("SamplesPerPixel", 1)) == 3
+
+
 def _image_reference(view: Dataset, frame: int) -> ReferencedImageSequence:
     multi = references_frames(view)
     return ReferencedImageSequence(referenced_images=[view], referenced_frame_number=frame if multi else None)
@@ -225,6 +231,8 @@ def presentation_states(items: Sequence[LoadedImage], *, title: str = "") -> lis
     """
     groups: dict[tuple[bool, int, int, Rescale], list[LoadedImage]] = {}
     for item in items:
+        if not has_state(item.dataset):
+            continue
         grey = is_grey(item.dataset)
         rescale = rescale_of(item.dataset) if grey else None
         groups.setdefault((grey, item.key_image.rows, item.key_image.columns, rescale), []).append(item)

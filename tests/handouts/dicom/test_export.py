@@ -187,3 +187,19 @@ def test_text_keeps_every_character_in_the_plainest_character_set(tmp_path: Path
         assert affected and all("UnformattedTextValue" in e for e in affected), errors
     else:
         assert errors == []
+
+
+def test_a_palette_colour_key_image_gets_a_kos_and_a_note_not_a_failure(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from pydicom.data import get_testdata_file
+
+    from takehome.annotations.model import Overlay, Point, ShapeKind
+    from takehome.handouts.prepare import key_image_from_file
+
+    image, _ = key_image_from_file(get_testdata_file("examples_palette.dcm"))
+    image = replace(image, overlays=(Overlay(ShapeKind.LINE, (Point(1, 1), Point(20, 20)), "x"),))
+    result = export_dicom(Session(key_images=(image,)), tmp_path / "out")
+    assert result.kinds == ("KO",)
+    (note,) = result.notes
+    assert "PALETTE COLOR images get no presentation state" in note
