@@ -49,9 +49,10 @@ if TYPE_CHECKING:
 def describe_result(result: ArchiveResult, peer: Peer) -> tuple[str, str]:
     """(level, text) for the panel's message bar after a send."""
     stored, total = len(result.report.stored), len(result.report.outcomes)
+    notes = "".join(f" Note: {note}." for note in result.written.notes)
     if result.complete:
-        return "info", f"Stored {stored} of {total} DICOM object(s) on {peer}: key images, drawings and " \
-                       "the handout are in the patient's record."
+        return "info", (f"Stored {stored} of {total} DICOM object(s) on {peer}: key images, drawings and "
+                        f"the handout are in the patient's record.{notes}")
     failed = "; ".join(f"{o.path.name.split('_', 1)[0]}: {o.message}" for o in result.report.failed)
     return "error", (f"Only {stored} of {total} object(s) were stored on {peer} ({failed}). The others "
                      f"were kept in {result.folder}: fix the cause and send again.")
