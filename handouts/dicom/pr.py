@@ -87,8 +87,8 @@ def rescale_of(ds: Dataset) -> Rescale:
 
 
 def has_state(ds: Dataset) -> bool:
-    """True when a softcopy presentation state can reference the image: grey, or three samples
-    (a PALETTE COLOR image would need a state takehome does not write)."""
+    """True when takehome can write a presentation state for the image: grey (GSPS) or three
+    samples (CSPS; highdicom's CSPS refuses PALETTE COLOR images)."""
     return is_grey(ds) or int(ds.get("SamplesPerPixel", 1)) == 3
 
 
