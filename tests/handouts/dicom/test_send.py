@@ -170,3 +170,17 @@ def test_archive_session_empties_its_outbox_only_when_everything_was_stored(
                         timeout=2)
     (kept,) = (tmp_path / "outbox").iterdir()  # the failed attempt's objects wait to be sent again
     assert len(list(kept.iterdir())) == 4
+
+
+def test_the_takehome_command_sends_as_a_separate_process(outbox: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    received = tmp_path / "received"
+    with storescp(received) as port:
+        run = subprocess.run([sys.executable, "-m", "takehome.handouts.cli", "send", str(outbox), "--to",
+                              f"STORESCP@127.0.0.1:{port}", "--timeout", "5"],
+                             capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "5 of 5 object(s) stored" in run.stdout
+    assert len(list(received.iterdir())) == 5
