@@ -28,6 +28,7 @@ from takehome.plugin.host import ImageRef
 #: File name suffixes that mark a DICOM file even without the 128-byte preamble.
 DICOM_SUFFIXES = frozenset({".dcm", ".dicom", ".dic", ".ima"})
 _ORIENTATION_TOLERANCE = 1e-3
+_PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +220,9 @@ def _series_name(ds: Dataset, shape: tuple[int, ...], split: bool) -> str:
 def _read_instance(path: Path) -> _Instance:
     ds = read_dataset(path)
     frames = [render(ds, frame, path=str(path)).pixels for frame in range(1, frame_count(ds) + 1)]
+    for keyword in _PIXEL_KEYWORDS:  # only the header is needed from here on: free the stored pixels
+        if keyword in ds:
+            del ds[keyword]
     return _Instance(path, ds, frames)
 
 

@@ -103,6 +103,10 @@ def test_no_single_image_in_3d_or_without_dicom_layers(make_napari_viewer, study
     assert host.current_image() is None and seen[-1] is None
     viewer.dims.ndisplay = 2
     assert seen[-1] is not None and seen[-1] == host.current_image()
+    viewer.dims.order = (1, 0, 2)  # a reformatted plane (rows against slices): no acquired image
+    assert host.current_image() is None and seen[-1] is None
+    viewer.dims.order = (0, 1, 2)
+    assert seen[-1] is not None
     viewer.layers.remove(layer)
     assert seen[-1] is None and host.study_images() == ()
 
