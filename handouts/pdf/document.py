@@ -236,7 +236,7 @@ def render_pdf(content: HandoutContent, template: Template) -> tuple[bytes, PdfI
         bottomMargin=margin + FOOTER_SPACE, title=tr.gettext(PDF_TITLE), author="", subject="",
         keywords="", creator=PDF_CREATOR, producer=PDF_CREATOR, invariant=1, lang=content.language,
     )
-    width = page[0] - 2 * margin
+    width = page[0] - 2 * margin - 12  # the frame pads 6 pt on each side
     frame_height = page[1] - 2 * margin - FOOTER_SPACE - 12
     ctx = _Context(template, look, width, frame_height, [])
     story: list[Flowable] = header(template, look, content.title, width)
