@@ -238,7 +238,7 @@ def load_study(paths: Sequence[str | os.PathLike[str]]) -> LoadedStudy:
     instances: list[_Instance] = []
     skipped: list[Skipped] = []
     for given in paths:
-        path = Path(given)
+        path = Path(given).absolute()  # the panel keeps these paths: they must not depend on the cwd
         if path.is_dir():
             candidates = folder_files(path)
             if not candidates:

@@ -134,6 +134,12 @@ def test_folder_without_images_says_so(tmp_path: Path) -> None:
         read_dicom(str(tmp_path / "gone"))
 
 
+def test_relative_paths_are_kept_absolute(study: SyntheticStudy, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(study.folder)
+    (_data, kwargs, _), = read_dicom("cine.dcm")
+    assert {r.file for r in metadata.images(kwargs["metadata"])} == {str(study.cine_file)}
+
+
 def test_series_split_when_image_sizes_differ(tmp_path: Path) -> None:
     series = pydicom.uid.generate_uid()
     for i, (rows, cols) in enumerate([(16, 16), (16, 16), (20, 24)]):
