@@ -239,6 +239,8 @@ def load_study(paths: Sequence[str | os.PathLike[str]]) -> LoadedStudy:
     skipped: list[Skipped] = []
     for given in paths:
         path = Path(given).absolute()  # the panel keeps these paths: they must not depend on the cwd
+        if path.is_file() and _is_dicomdir(path):
+            path = path.parent  # a DICOMDIR indexes the files below its folder: open those
         if path.is_dir():
             candidates = folder_files(path)
             if not candidates:

@@ -106,6 +106,17 @@ def test_pydicom_ct_series_folder_sorted_by_position() -> None:
     assert z == sorted(z) and len(z) == len(os.listdir(folder)) == np.asarray(data).shape[0]
 
 
+def test_a_dicomdir_opens_the_images_it_indexes() -> None:
+    dicomdir = _testdata("CT_small.dcm").parent / "dicomdirtests" / "DICOMDIR"
+    assert napari_get_reader(str(dicomdir)) is read_dicom
+    notification_manager.records.clear()
+    names = {str(kwargs["name"]) for _, kwargs, _ in read_dicom(str(dicomdir))}
+    assert {"CT 2 Routine Brain", "CR 1 Cervical LAT", "MR 700 ANGIO Projected from   C"} <= names
+    # the other DICOMDIR variants next to it are skipped silently; image-less DICOM files are reported
+    messages = " ".join(str(n.message) for n in notification_manager.records)
+    assert "DICOMDIR" not in messages
+
+
 def test_damaged_and_duplicate_files_in_a_folder_are_reported_not_fatal(study: SyntheticStudy) -> None:
     broken = study.folder / "broken.dcm"
     broken.write_bytes(b"\0" * 128 + b"DICM" + b"\x02\x00\x10\x00UI\xff")
