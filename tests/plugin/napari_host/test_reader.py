@@ -145,6 +145,14 @@ def test_folder_without_images_says_so(tmp_path: Path) -> None:
         read_dicom(str(tmp_path / "gone"))
 
 
+def test_several_files_chosen_together_form_their_series(study: SyntheticStudy) -> None:
+    chosen = [str(study.axial_files_in_position_order[i]) for i in (3, 0, 2)]  # as a file dialog lists them
+    (data, kwargs, _), = read_dicom(chosen)
+    refs = metadata.images(kwargs["metadata"])
+    assert [r.sop_instance_uid for r in refs] == [study.axial_uids_in_position_order[i] for i in (0, 2, 3)]
+    assert np.asarray(data).shape == (3, 48, 64)
+
+
 def test_relative_paths_are_kept_absolute(study: SyntheticStudy, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(study.folder)
     (_data, kwargs, _), = read_dicom("cine.dcm")
