@@ -36,7 +36,7 @@ def update(template: Catalog, language: str) -> Catalog:
     if po.is_file():
         with po.open("rb") as handle:
             catalog = read_po(handle, locale=language, domain=DOMAIN)
-        catalog.update(template, no_fuzzy_matching=True)
+        catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
     else:
         catalog = Catalog(locale=language, domain=DOMAIN, project="takehome")
         catalog.update(template, no_fuzzy_matching=True)
