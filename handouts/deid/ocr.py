@@ -31,9 +31,9 @@ _MAX_PIXELS = 6_000_000
 _TOPHAT = 7
 _TESSERACT_CONFIG = "--psm 11 --oem 1"
 _CACHE_SIZE = 32
-#: Tiles (px) where texture is measured; a tile this full of strokes is noise or anatomy, not text.
-_TILE = 64
-_TEXTURE_SHARE = 0.35
+#: Neighbourhood (radius, px) where texture is measured; this full of strokes is noise, not text.
+_DENSITY_RADIUS = 7
+_TEXTURE_SHARE = 0.5
 #: Stroke contrast (after doubling) below which a pixel is background: faint texture is not text.
 _FAINT = 70
 #: Seconds one Tesseract pass may take before the check fails closed.
@@ -48,7 +48,15 @@ class Pass:
     light_text: bool  # True: light text on a darker background
 
 
-DEFAULT_PASSES = (Pass(3.0, True), Pass(5.0, True), Pass(3.0, False))
+DEFAULT_PASSES = (Pass(3.0, True), Pass(3.0, False))
+#: Images at most this wide (px) carry the smallest screen fonts: one more pass, larger.
+SMALL_IMAGE = 480
+SMALL_PASS = Pass(5.0, True)
+
+
+def passes_for(shape: tuple[int, ...]) -> tuple[Pass, ...]:
+    """The passes an image of ``shape`` needs: both polarities, and a larger scale for small screens."""
+    return DEFAULT_PASSES + ((SMALL_PASS,) if shape[1] <= SMALL_IMAGE else ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +70,7 @@ class Word:
     readings: tuple[str, ...]
     confidence: float
     passes: int = 1
+    source: int = 0  # which pass read it
 
     @property
     def text(self) -> str:
@@ -135,18 +144,15 @@ def tophat(pixels: NDArray[np.uint8], light_text: bool, size: int = _TOPHAT) -> 
 
 
 def suppress_texture(strokes: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    """``strokes`` with tiles that are mostly strokes (speckle, noise, busy anatomy) blanked.
+    """``strokes`` with faint strokes and dense texture (speckle, noise, busy anatomy) blanked.
 
-    Text is sparse strokes on a background; dense texture holds no legible text and makes
-    Tesseract slow and noisy.
+    Text is sparse strokes on a background: where more than a share of a pixel's neighbourhood is
+    strokes, it is texture, which holds no legible text and makes Tesseract slow and noisy.
     """
     out = np.where(strokes >= _FAINT, strokes, 0).astype(np.uint8)
-    rows, columns = strokes.shape
-    for y in range(0, rows, _TILE):
-        for x in range(0, columns, _TILE):
-            tile = out[y:y + _TILE, x:x + _TILE]
-            if (tile > 0).mean() > _TEXTURE_SHARE:
-                tile[...] = 0
+    ink = Image.fromarray(np.where(out > 0, 255, 0).astype(np.uint8))
+    density = np.asarray(ink.filter(ImageFilter.BoxBlur(_DENSITY_RADIUS)), dtype=np.float64) / 255.0
+    out[density > _TEXTURE_SHARE] = 0
     return out
 
 
@@ -162,7 +168,7 @@ def preprocess(pixels: NDArray[np.uint8], step: Pass) -> tuple[Image.Image, floa
     return image, scale
 
 
-def _run_pass(pixels: NDArray[np.uint8], step: Pass) -> list[Word]:
+def _run_pass(pixels: NDArray[np.uint8], step: Pass, source: int = 0) -> list[Word]:
     import pytesseract
 
     image, scale = preprocess(pixels, step)
@@ -185,7 +191,7 @@ def _run_pass(pixels: NDArray[np.uint8], step: Pass) -> list[Word]:
         left, top = data["left"][index] / scale, data["top"][index] / scale
         width, height = data["width"][index] / scale, data["height"][index] / scale
         words.append(Word(math.floor(left), math.floor(top), math.ceil(left + width),
-                          math.ceil(top + height), (text,), float(data["conf"][index])))
+                          math.ceil(top + height), (text,), float(data["conf"][index]), source=source))
     return words
 
 
@@ -208,9 +214,14 @@ def merge_words(passes: Sequence[Sequence[Word]]) -> tuple[Word, ...]:
     return tuple(sorted(merged, key=lambda w: (w.y0, w.x0)))
 
 
-def read_words(pixels: NDArray[np.uint8], passes: Sequence[Pass] = DEFAULT_PASSES) -> tuple[Word, ...]:
-    """Every word Tesseract reads in ``pixels`` over the passes (cached by pixel content)."""
+def read_words(pixels: NDArray[np.uint8], passes: Sequence[Pass] | None = None) -> tuple[Word, ...]:
+    """Every word each pass reads in ``pixels`` (``Word.source`` says which; cached by content).
+
+    Passes are kept apart: each is one consistent reading of the image (its words never overlap);
+    :func:`merge_words` joins them where one box per place is wanted.
+    """
     _require_tesseract()
+    passes = passes_for(pixels.shape) if passes is None else tuple(passes)
     digest = hashlib.sha256(pixels.tobytes() + repr((pixels.shape, tuple(passes))).encode()).hexdigest()
     with _CACHE.lock:
         if digest in _CACHE.entries:
@@ -218,8 +229,8 @@ def read_words(pixels: NDArray[np.uint8], passes: Sequence[Pass] = DEFAULT_PASSE
             return _CACHE.entries[digest]
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # parallel passes, not threads within one
     with ThreadPoolExecutor(max_workers=max(1, min(len(passes), os.cpu_count() or 1))) as pool:
-        results = list(pool.map(lambda step: _run_pass(pixels, step), passes))
-    words = merge_words(results)
+        results = list(pool.map(lambda item: _run_pass(pixels, item[1], item[0]), enumerate(passes)))
+    words = tuple(sorted((w for result in results for w in result), key=lambda w: (w.source, w.y0, w.x0)))
     with _CACHE.lock:
         _CACHE.entries[digest] = words
         while len(_CACHE.entries) > _CACHE_SIZE:

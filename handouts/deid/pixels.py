@@ -20,7 +20,7 @@ from pydicom.dataset import Dataset
 from rapidfuzz.distance import Levenshtein
 
 from takehome.handouts.deid.identifiers import Identifiers
-from takehome.handouts.deid.ocr import Word, read_words
+from takehome.handouts.deid.ocr import Word, merge_words, read_words, suppress_texture, tophat
 from takehome.handouts.deid.phi import REASONS, PhiKind
 from takehome.handouts.deid.text import date_spellings, find_identifiers, fold
 
@@ -38,6 +38,7 @@ _CUES = re.compile(r"^(?:name|patient|pat|pt|pid|id|mrn|dob|birth|born|acc|acces
 _CONFUSIONS = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5": "s", "8": "b",
                              "2": "z", "6": "g", "9": "g", "q": "g", "4": "a", "7": "t", "u": "v"})
 
+_LOOSE_DATE = re.compile(r"\d{1,4}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{1,4}")
 _MIN_TEXT_CONFIDENCE = 60.0
 _MIN_NOISE_CONFIDENCE = 30.0
 
@@ -139,6 +140,8 @@ def _similar(candidate: str, target: str, tolerant: bool) -> bool:
     if candidate == target:
         return True
     length = len(target)
+    if length >= 5 and target in candidate:  # glued to a neighbour or a misread label
+        return True
     if length < 4:
         return False
     allowed = (1 if length < 8 else 2) + (1 if tolerant and length >= 10 else 0)
@@ -151,7 +154,7 @@ def _fuzzy_kind(words: Sequence[Word], targets: Sequence[_Target], tolerant: boo
     """The identifier kind the words (joined, any reading) fuzzily spell, if any."""
     options: list[str] = [""]
     for word in words:
-        options = [o + _squash(r) for o in options for r in word.readings[:3]][:27]
+        options = [o + _squash(r) for o in options for r in word.readings[:4]][:64]
     for candidate in options:
         if not candidate:
             continue
@@ -215,13 +218,59 @@ def classify_line(line: Sequence[Word], identifiers: Identifiers, targets: Seque
             if kind is not None:
                 for i in usable[k:k + size]:
                     found.setdefault(i, kind)
-    # 3. a cue word ("Name:", "DOB", "ID") marks the rest of its line
+    # 3. long numbers (six digits or more) and loosely written dates are IDs and dates on screens
+    for i in usable:
+        if not _plausible(line[i]):
+            continue
+        for text in line[i].readings[:4]:
+            if sum(ch.isdigit() for ch in text) >= 6:
+                found.setdefault(i, PhiKind.DATE if _LOOSE_DATE.search(text) else PhiKind.RECORD_NUMBER)
+                break
+    # 4. words next to a name that nearly spell another name part (OCR misread the rest)
+    names = [t.folded for t in targets if t.kind is PhiKind.NAME and len(t.folded) >= 5]
+    for i in list(found):
+        if found[i] is not PhiKind.NAME:
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(line) and j not in found and any(
+                    Levenshtein.distance(_squash(r), n, score_cutoff=2) <= 2
+                    for r in line[j].readings[:4] for n in names if abs(len(_squash(r)) - len(n)) <= 2):
+                found[j] = PhiKind.NAME
+    # 5. a cue word ("Name:", "DOB", "ID") marks itself and the rest of its line
     for k, i in enumerate(usable):
-        if _CUES.match(line[i].text) and (line[i].text.endswith(":") or k + 1 < len(usable)):
-            for j in usable[k + 1:]:
-                found.setdefault(j, PhiKind.RECORD_NUMBER if line[i].text.lower().startswith(
-                    ("id", "mrn", "acc", "pid", "nhs", "ssn")) else PhiKind.PERSON)
+        cue = line[i]
+        if cue.confidence >= _MIN_TEXT_CONFIDENCE and _CUES.match(cue.text) \
+                and (cue.text.endswith(":") or k + 1 < len(usable)):
+            kind = PhiKind.RECORD_NUMBER if line[i].text.lower().startswith(
+                ("id", "mrn", "acc", "pid", "nhs", "ssn")) else PhiKind.PERSON
+            for j in usable[k:]:
+                found.setdefault(j, kind)
+    # 6. pieces OCR split off an identifier ("14:32" ":07", "PM", "RKS5 30 98Y") join it
+    changed = True
+    while changed:
+        changed = False
+        for index, word in enumerate(line):
+            if index in found or not _fragment(word.text):
+                continue
+            for neighbour in (index - 1, index + 1):
+                if neighbour in found and _adjacent(line, min(index, neighbour), max(index, neighbour)):
+                    found[index] = found[neighbour]
+                    changed = True
+                    break
     return found
+
+
+def _fragment(text: str) -> bool:
+    """A piece that is digits and punctuation (or AM/PM, or a short code) with no word in it."""
+    bare = text.strip()
+    if bare.lower().strip(".") in ("am", "pm", "a.m", "p.m"):
+        return True
+    letters = sum(ch.isalpha() for ch in bare)
+    return bool(bare) and (letters == 0 or (any(ch.isdigit() for ch in bare) and letters <= 3))
+
+
+def _adjacent(line: Sequence[Word], left: int, right: int) -> bool:
+    return line[right].x0 - line[left].x1 <= 1.2 * max(line[left].height, line[right].height)
 
 
 def _pad(x0: int, y0: int, x1: int, y1: int, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
@@ -231,25 +280,42 @@ def _pad(x0: int, y0: int, x1: int, y1: int, shape: tuple[int, ...]) -> tuple[in
 
 
 def classify_words(words: Sequence[Word], identifiers: Identifiers, evidence: Evidence,
-                   shape: tuple[int, ...]) -> list[TextRegion]:
-    """Text regions from OCR words: identifying runs, and the rest of the readable text."""
+                   shape: tuple[int, ...], ink: NDArray[np.bool_] | None = None) -> list[TextRegion]:
+    """Text regions from OCR words: identifying runs (found in any pass), and the rest of the text.
+
+    With ``ink`` (the text strokes of the image) identifying boxes grow over glued glyphs.
+    """
     targets = _targets(identifiers)
     regions: list[TextRegion] = []
-    for line in group_lines(words):
-        found = classify_line(line, identifiers, targets, evidence)
-        for run in _runs(sorted(found)):
-            kinds = sorted({found[i].value for i in run})
-            box = _pad(min(line[i].x0 for i in run), min(line[i].y0 for i in run),
-                       max(line[i].x1 for i in run), max(line[i].y1 for i in run), shape)
-            regions.append(TextRegion(*box, identifying=True, reason=", ".join(kinds),
-                                      confidence=min(line[i].confidence for i in run)))
-        rest = [w for i, w in enumerate(line) if i not in found and _is_text(w)]
+    for source in sorted({w.source for w in words}):
+        for line in group_lines(w for w in words if w.source == source):
+            found = classify_line(line, identifiers, targets, evidence)
+            for run in _runs(sorted(found)):
+                kinds = sorted({found[i].value for i in run})
+                x0, y0 = min(line[i].x0 for i in run), min(line[i].y0 for i in run)
+                x1, y1 = max(line[i].x1 for i in run), max(line[i].y1 for i in run)
+                if ink is not None:
+                    x0, x1 = grow_to_ink(x0, y0, x1, y1, ink)
+                box = _pad(x0, y0, x1, y1, shape)
+                regions.append(TextRegion(*box, identifying=True, reason=", ".join(kinds),
+                                          confidence=min(line[i].confidence for i in run)))
+    identifying = list(regions)
+    layers = [[w for w in words if w.source == s] for s in sorted({w.source for w in words})]
+    for line in group_lines(merge_words(layers)):
+        rest = [w for w in line if _is_text(w) and not any(_inside(w, r) for r in identifying)]
         if rest:
             box = _pad(min(w.x0 for w in rest), min(w.y0 for w in rest), max(w.x1 for w in rest),
                        max(w.y1 for w in rest), shape)
             regions.append(TextRegion(*box, identifying=False, reason="text",
                                       confidence=min(w.confidence for w in rest)))
     return regions
+
+
+def _inside(word: Word, region: TextRegion) -> bool:
+    """Whether most of ``word`` lies in ``region``."""
+    ix = min(word.x1, region.x1) - max(word.x0, region.x0)
+    iy = min(word.y1, region.y1) - max(word.y0, region.y0)
+    return ix > 0 and iy > 0 and ix * iy >= 0.5 * max(1, word.width * word.height)
 
 
 def _runs(indices: Sequence[int]) -> list[list[int]]:
@@ -267,7 +333,32 @@ def detect_text(pixels: NDArray[np.uint8], identifiers: Identifiers,
                 evidence: Evidence | None = None) -> list[TextRegion]:
     """Burned-in text regions of display pixels, each marked identifying or not (runs OCR)."""
     words = read_words(pixels)
-    return classify_words(words, identifiers, evidence or Evidence(), pixels.shape)
+    ink = np.maximum(suppress_texture(tophat(pixels, True)), suppress_texture(tophat(pixels, False))) > 0
+    return classify_words(words, identifiers, evidence or Evidence(), pixels.shape, ink)
+
+
+def grow_to_ink(x0: int, y0: int, x1: int, y1: int, ink: NDArray[np.bool_]) -> tuple[int, int]:
+    """The word box's columns grown over glyphs glued to it (a word OCR read only in part).
+
+    Growth stops at the first gap wider than a quarter of the text height, i.e. at a space.
+    """
+    rows, columns = ink.shape
+    band = ink[max(0, y0):min(rows, y1)]
+    if band.size == 0:
+        return x0, x1
+    profile: NDArray[np.bool_] = np.asarray(band.any(axis=0), dtype=bool)
+    gap = max(2, round(0.25 * (y1 - y0)))
+    while x1 < columns:
+        ahead = np.flatnonzero(profile[x1:min(columns, x1 + gap)])
+        if ahead.size == 0:
+            break
+        x1 += int(ahead[-1]) + 1
+    while x0 > 0:
+        behind = np.flatnonzero(profile[max(0, x0 - gap):x0])
+        if behind.size == 0:
+            break
+        x0 = max(0, x0 - gap) + int(behind[0])
+    return x0, x1
 
 
 def reason_words(reason: str) -> str:

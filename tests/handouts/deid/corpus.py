@@ -75,7 +75,7 @@ class Planted:
     text: str
     box: tuple[int, int, int, int]
     ink: NDArray[np.bool_]
-    identifying: bool
+    identifying: bool | None  # None: a label such as "Name:" (neither counted nor protected)
 
 
 @dataclass
@@ -159,7 +159,7 @@ def _background(kind: str, rows: int, columns: int, rng: np.random.Generator) ->
 
 
 def _draw(pixels: NDArray[np.uint8], text: str, xy: tuple[int, int], font_name: str | None, size: int,
-          colour: tuple[int, int, int], identifying: bool) -> tuple[NDArray[np.uint8], Planted]:
+          colour: tuple[int, int, int], identifying: bool | None) -> tuple[NDArray[np.uint8], Planted]:
     image = Image.fromarray(pixels)
     before = np.asarray(image, dtype=np.int16)
     draw = ImageDraw.Draw(image)
@@ -177,12 +177,28 @@ TECHNICAL = ("C5-1", "12 mm", "MI 0.9", "TIS 0.4", "LIVER", "Depth 16 cm", "Gain
              "T2 FSE", "L4-L5", "4 cm", "Gen")
 
 
+def _free_spot(taken: list[tuple[int, int, int, int]], font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+               text: str, x: int, y: int, rows: int, columns: int) -> tuple[int, int]:
+    """Where ``text`` fits near (x, y) without touching earlier text (screens never overlap text)."""
+    probe = ImageDraw.Draw(Image.new("L", (1, 1)))
+    x0, y0, x1, y1 = (int(v) for v in probe.textbbox((0, 0), text, font=font))
+    width, height = x1 - x0, y1 - y0
+    x = min(x, columns - width - 4)
+    while True:
+        box = (x, y, x + width, y + height)
+        clash = [t for t in taken if box[0] < t[2] + 8 and t[0] < box[2] + 8 and box[1] < t[3] + 6
+                 and t[1] < box[3] + 6]
+        if not clash or y > rows - height - 4:
+            return x, y
+        y = max(t[3] for t in clash) + 8
+
+
 def _identifier_texts(p: FakePatient, rng: np.random.Generator) -> list[str]:
-    options = [
-        f"{p.family.upper()}, {p.given.upper()}", f"{p.given} {p.family}", f"Name: {p.family}^{p.given}",
-        p.patient_id, f"ID: {p.patient_id}", p.birth.strftime("%d/%m/%Y"), f"DOB {p.birth:%Y-%m-%d}",
+    options = [  # a label and its value are separated by a tab: the label is not an identifier
+        f"{p.family.upper()}, {p.given.upper()}", f"{p.given} {p.family}", f"Name:\t{p.family}^{p.given}",
+        p.patient_id, f"ID:\t{p.patient_id}", p.birth.strftime("%d/%m/%Y"), f"DOB\t{p.birth:%Y-%m-%d}",
         p.study.strftime("%d-%b-%Y"), p.study.strftime("%m/%d/%Y") + " 14:32:07", p.institution,
-        f"Acc {p.accession}", f"Dr. {p.referring}", f"Tel {p.phone}",
+        f"Acc\t{p.accession}", f"Dr.\t{p.referring}", f"Tel\t{p.phone}",
     ]
     picks = rng.choice(len(options), size=5, replace=False)
     return [options[int(i)] for i in picks]
@@ -211,20 +227,31 @@ def synthetic_images(directory: Path, seed: int = 4) -> list[CorpusImage]:
             texts += [(str(t), False) for t in rng.choice(TECHNICAL, size=3, replace=False)]
             slots = [(8, 6), (columns // 2 - 60, 6), (columns - 300, 6), (8, rows - 60),
                      (columns - 300, rows - 60), (8, rows // 2), (columns - 200, rows // 2 - 40), (8, 40)]
+            taken: list[tuple[int, int, int, int]] = []
             for number, (text, identifying) in enumerate(texts):
-                font = FONTS[int(rng.integers(len(FONTS)))]
+                font_name = FONTS[int(rng.integers(len(FONTS)))]
                 size = int(rng.choice([11, 13, 15, 18, 22]))
                 x, y = slots[number % len(slots)]
-                y += 24 * (number // len(slots))
-                dark = kind == "screen" and (y < rows * 0.15 or x < columns * 0.2)
+                shown = text.replace("\t", " ")
+                x, y = _free_spot(taken, _font(font_name, size), shown, max(2, x), max(2, y), rows, columns)
+                start = x
+                in_pane = kind == "screen" and rows * 0.15 < y < rows * 0.9 and columns * 0.2 < x
+                dark = kind == "screen" and not in_pane
                 colour = (20, 20, 20) if dark else colours[int(rng.integers(len(colours)))]
-                pixels, item = _draw(pixels, text, (max(2, x), max(2, y)), font, size, colour, identifying)
+                label, _, value = text.rpartition("\t")
+                if label:
+                    pixels, item = _draw(pixels, label, (x, y), font_name, size, colour, None)
+                    planted.append(item)
+                    x += int(_font(font_name, size).getlength(label + " "))
+                pixels, item = _draw(pixels, value, (x, y), font_name, size, colour, identifying)
+                taken.append((start, item.box[1], item.box[2], item.box[3]))
                 planted.append(item)
             ds = _dataset(pixels, modality, sop, patient, flag)
             path = directory / f"synthetic-{index}-{copy}.dcm"
             ds.save_as(path, enforce_file_format=True)
             images.append(CorpusImage(path, path.stem, patient, planted,
-                                      [t for t, ident in texts if ident] + patient.header_values()))
+                                      [t.rpartition("\t")[2] for t, ident in texts if ident]
+                                      + patient.header_values()))
     return images
 
 
