@@ -123,3 +123,15 @@ def test_cli_language_option(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     with pytest.raises(SystemExit) as info:
         main(["build", str(dicom), "--out", str(out), "--language", "fr"])
     assert info.value.code == 2 and "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def test_session_language_is_the_clinicians_choice(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    session = replace(session_from_files([write_dicom(tmp_path, "a.dcm")]), language="es")
+    data, _, _ = build_pdf_bytes(session)
+    assert "Imagen 1 de 1" in pdf_text(data)
+    locked = tmp_path / "english-only.toml"
+    locked.write_text('[clinician]\nlocked = ["language"]\n')
+    with pytest.raises(InputError, match=r"template 'english-only' locks 'language' to 'en'.*asked for 'es'"):
+        build_pdf_bytes(session, template=str(locked))
