@@ -177,8 +177,8 @@ def words_box(words: tuple[GlossaryEntry, ...], look: Look, width: float) -> lis
     rows += [[para(entry.term, look.styles["term"]), para(entry.plain, look.styles["excerpt"])]
              for entry in words]
     table = boxed(rows, look, width, bar=True)
-    table.repeatRows = 1  # split over pages: the heading goes on again
-    return [Spacer(1, look.size * 0.6), table]
+    table.repeatRows = 1  # split over pages only when longer than a page: the heading goes on again
+    return [Spacer(1, look.size * 0.6), KeepTogether([table])]
 
 
 def questions(text: ResolvedText, look: Look) -> list[Flowable]:
