@@ -98,3 +98,20 @@ def test_bad_department_glossary_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text('[en]\n"nodule" = 3\n')
     with pytest.raises(InputError, match=r"table \[en\] expects word = \"plain explanation\""):
         glossary_for("en", bad)
+
+
+def _syllables(word: str) -> int:
+    letters = re.sub(r"[^a-z]", "", word.lower())
+    groups = len(re.findall(r"[aeiouy]+", letters))
+    if letters.endswith("e") and groups > 1 and not letters.endswith("le"):
+        groups -= 1
+    return max(1, groups) if letters else 0
+
+
+def test_english_explanations_read_at_age_12_or_younger() -> None:
+    """Flesch-Kincaid grade of all explanations together: grade 7 is a reading age of about 12."""
+    texts = [e.plain for e in builtin_glossary("en").entries]
+    words = [w for t in texts for w in t.split()]
+    sentences = sum(len([s for s in re.split(r"[.!?]+", t) if s.strip()]) for t in texts)
+    grade = 0.39 * len(words) / sentences + 11.8 * sum(_syllables(w) for w in words) / len(words) - 15.59
+    assert grade <= 7.0, grade
