@@ -91,6 +91,10 @@ def _image_block(ctx: _Context, image: HandoutImage, number: int, total: int, wi
     texts: list[Flowable] = []
     if image.reading:
         texts.append(para(image.reading, look.styles["legend"]))
+    if beside and image.excerpts:
+        # notes too long to stand beside the picture on one page go below it instead
+        notes = [*texts, excerpt_box(image.excerpts, look, width * (1 - BESIDE_SHARE) - GAP)]
+        beside = _height(notes, width * (1 - BESIDE_SHARE) - GAP) <= ctx.frame_height * 0.8
     if beside:
         figure_w = width * BESIDE_SHARE
         text_w = width - figure_w - GAP
@@ -139,6 +143,10 @@ def _group(ctx: _Context, images: list[tuple[int, HandoutImage]], total: int, im
         cell_w = (ctx.width - GAP) / 2
         cells = [_image_block(ctx, image, n, total, cell_w, image_height, beside=False)
                  for n, image in images]
+        if max(_height(cell, cell_w) for cell in cells) > ctx.frame_height * 0.9:
+            # a picture with notes longer than a page cannot sit in a grid row: stack this page's pictures
+            return [KeepTogether(_image_block(ctx, image, n, total, ctx.width, image_height, beside=False))
+                    for n, image in images]
         rows = [cells[i:i + 2] + ([[]] if len(cells[i:i + 2]) == 1 else []) for i in range(0, len(cells), 2)]
         grid = Table(rows, colWidths=[cell_w + GAP, cell_w])
         grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), ctx.look.fonts.regular),
@@ -160,8 +168,11 @@ def _fit_group(ctx: _Context, images: list[tuple[int, HandoutImage]], total: int
     height = cap
     while True:
         story = _group(ctx, images, total, height)
-        if _height(story, ctx.width) <= available * 0.98 or height <= MIN_IMAGE_HEIGHT:
+        if _height(story, ctx.width) <= available * 0.98:
             return story, height
+        if height <= MIN_IMAGE_HEIGHT:
+            # long notes overflow the page whatever the picture's size: keep pictures large, let notes flow
+            return _group(ctx, images, total, cap), cap
         height = max(MIN_IMAGE_HEIGHT, height * 0.92)
 
 

@@ -4,6 +4,7 @@ contact and the mandatory text, all in the template's fonts and colours.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,10 @@ from takehome.handouts.templates import ResolvedText, Template
 from takehome.handouts.templates.logo import load_svg
 
 LOGO_MAX_WIDTH_MM = 70.0
+#: Report notes are cut into rows of at most this many characters (at sentence ends where possible),
+#: so a long excerpt can continue on the next page instead of failing the layout.
+ROW_CHARACTERS = 500
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,10 +167,37 @@ def boxed(rows: list[list[Any]], look: Look, width: float, *, bar: bool = True) 
     return table
 
 
+def text_rows(text: str, limit: int = ROW_CHARACTERS) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut after sentences, else between words."""
+    pieces: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text.strip()):
+        while len(sentence) > limit:
+            cut = sentence.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            head, sentence = sentence[:cut].rstrip(), sentence[cut:].lstrip()
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(head)
+        if current and len(current) + 1 + len(sentence) > limit:
+            pieces.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}" if current else sentence
+    if current:
+        pieces.append(current)
+    return pieces
+
+
 def excerpt_box(texts: tuple[str, ...], look: Look, width: float) -> Table:
+    """The report notes in a tinted panel; long notes continue over pages (one row per piece)."""
     rows: list[list[Any]] = [[para(look.tr.gettext("From your report"), look.styles["box_head"])]]
-    rows += [[para(text, look.styles["excerpt"])] for text in texts]
-    return boxed(rows, look, width)
+    for text in texts:
+        rows += [[para(piece, look.styles["excerpt"])] for piece in text_rows(text)]
+    table = boxed(rows, look, width)
+    table.repeatRows = 1
+    return table
 
 
 def words_box(words: tuple[GlossaryEntry, ...], look: Look, width: float) -> list[Flowable]:

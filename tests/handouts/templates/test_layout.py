@@ -101,3 +101,26 @@ def test_serif_family_and_own_font_files_are_embedded(tmp_path: Path) -> None:
     (tmp_path / "own.toml").write_text('[fonts]\nregular = "house.ttf"\nbold = "house-bold.ttf"\n')
     data, _, _ = build_pdf_bytes(session(tmp_path), template=str(tmp_path / "own.toml"))
     assert {name.split("+")[-1] for name in fonts_of(data)} == {"DejaVuSerif", "DejaVuSans-Bold"}
+
+
+def test_longest_notes_flow_over_pages_in_every_layout(tmp_path: Path) -> None:
+    """A 5000-character excerpt (the most a session allows) never breaks the layout and prints whole."""
+    from takehome.annotations.model import MAX_EXCERPT_LENGTH
+    from takehome.handouts.pdf.sections import text_rows
+
+    sentence = "The lesion in the liver is stable in size and appearance compared with the prior study. "
+    long = (sentence * 100)[:MAX_EXCERPT_LENGTH].strip()
+    files = [write_dicom(tmp_path, f"{n}.dcm", rows=200, columns=150) for n in range(4)]
+    notes = [long, "Short note.", long, "x" * 1200]  # the last one has no sentence end nor space
+    session = session_from_files(files, notes)
+    layouts: list[dict[str, object]] = [{}, {"excerpt": "beside"}, {"images_per_page": 4},
+                                        {"images_per_page": 1, "large_print": True}]
+    for choices in layouts:
+        data, info, _ = build_pdf_bytes(session, choices=choices)
+        text = "".join(pdf_text(data).split())
+        assert info.pages >= 3
+        assert text.count("".join(sentence.split())) >= 2 * (len(long) // len(sentence)), choices
+        assert text.count("x" * 400) >= 3
+    pieces = text_rows(long)
+    assert " ".join(pieces) == long and max(len(p) for p in pieces) <= 500
+    assert all(len(p) <= 500 for p in text_rows("x" * 1200)) and "".join(text_rows("x" * 1200)) == "x" * 1200
