@@ -73,6 +73,9 @@ _SCHEMA: dict[str, dict[str, Field]] = {
 }
 _TEXT_KEYS: dict[str, str] = {"title": "str", "intro": "str", "questions": "str-list",
                               "contact": "str-list", "mandatory": "str-list"}
+#: Longest text a template may give per line (a block must fit on a printed page), and lines per list.
+MAX_TEXT = 1000
+MAX_LINES = 20
 _EXPECT = {"str": "a string", "number": "a number", "int": "a whole number", "bool": "true or false",
            "str-list": "a list of strings", "path": "a file name (string) relative to the template's folder"}
 
@@ -192,6 +195,10 @@ def _text_values(table: dict[str, Any], prefix: str, where: str) -> dict[str, An
         if not _check_type(value, kind):
             raise InputError(f"{where}: key '{prefix}.{key}' expects {_EXPECT[kind]}, "
                              f"got {type(value).__name__} {value!r}")
+        lines = value if isinstance(value, list) else [value]
+        if len(lines) > MAX_LINES or any(len(line) > MAX_TEXT for line in lines):
+            raise InputError(f"{where}: key '{prefix}.{key}' is too long: at most {MAX_LINES} lines of "
+                             f"{MAX_TEXT} characters (it must fit on a printed page)")
         values[key] = tuple(value) if kind == "str-list" else value
     return values
 

@@ -116,6 +116,7 @@ may_change = ["title"]
     ('[clinician]\nmay_change = ["colour"]\n', "'clinician.may_change' has unknown setting(s) colour"),
     ('[clinician]\nmay_change = ["title"]\nlocked = ["title"]\n', "both in 'clinician.may_change'"),
     ('[page\nsize = "A4"\n', "not valid TOML"),
+    (f'[text]\nmandatory = ["{"x" * 1001}"]\n', "key 'text.mandatory' is too long"),
 ])
 def test_each_validation_error_names_file_key_and_expectation(tmp_path: Path, toml: str,
                                                                expected: str) -> None:
