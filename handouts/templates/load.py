@@ -120,6 +120,8 @@ def parse_template(data: dict[str, Any], *, name: str, where: str, folder: Path,
         if not _check_type(value, spec.kind):
             raise InputError(f"{where}: key {dotted!r} expects {_EXPECT[spec.kind]}, "
                              f"got {type(value).__name__} {value!r}")
+        if spec.kind == "str" and len(value) > MAX_TEXT:
+            raise InputError(f"{where}: key {dotted!r} is too long (at most {MAX_TEXT} characters)")
         if spec.kind == "path":
             value = inside_folder(folder, value, f"{where}: key {dotted!r}")
             if spec.attribute in checkers:
