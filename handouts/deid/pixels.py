@@ -212,18 +212,18 @@ def classify_line(line: Sequence[Word], identifiers: Identifiers, targets: Seque
     for size in (1, 2, 3):
         for k in range(len(usable) - size + 1):
             run = [line[i] for i in usable[k:k + size]]
-            if size == 1 and not (_plausible(run[0]) or tolerant):
+            if not all(_plausible(w) for w in run):  # OCR guesses in speckle are not evidence
                 continue
-            kind = _fuzzy_kind(run, targets, tolerant)
+            sure = min(w.confidence for w in run) >= _MIN_TEXT_CONFIDENCE
+            kind = _fuzzy_kind(run, [t for t in targets if sure or len(t.folded) >= 6], tolerant)
             if kind is not None:
                 for i in usable[k:k + size]:
                     found.setdefault(i, kind)
     # 3. long numbers (six digits or more) and loosely written dates are IDs and dates on screens
     for i in usable:
-        if not _plausible(line[i]):
-            continue
         for text in line[i].readings[:4]:
-            if sum(ch.isdigit() for ch in text) >= 6:
+            digits = sum(ch.isdigit() for ch in text)
+            if digits >= 6 and digits >= 0.5 * sum(ch.isalnum() for ch in text):
                 found.setdefault(i, PhiKind.DATE if _LOOSE_DATE.search(text) else PhiKind.RECORD_NUMBER)
                 break
     # 4. words next to a name that nearly spell another name part (OCR misread the rest)
@@ -233,8 +233,7 @@ def classify_line(line: Sequence[Word], identifiers: Identifiers, targets: Seque
             continue
         for j in (i - 1, i + 1):
             if 0 <= j < len(line) and j not in found and any(
-                    Levenshtein.distance(_squash(r), n, score_cutoff=2) <= 2
-                    for r in line[j].readings[:4] for n in names if abs(len(_squash(r)) - len(n)) <= 2):
+                    _near_name(_squash(r), n) for r in line[j].readings[:4] for n in names):
                 found[j] = PhiKind.NAME
     # 5. a cue word ("Name:", "DOB", "ID") marks itself and the rest of its line
     for k, i in enumerate(usable):
@@ -250,14 +249,26 @@ def classify_line(line: Sequence[Word], identifiers: Identifiers, targets: Seque
     while changed:
         changed = False
         for index, word in enumerate(line):
-            if index in found or not _fragment(word.text):
+            if index in found or not _fragment(word.text) or not _plausible(word):
                 continue
             for neighbour in (index - 1, index + 1):
-                if neighbour in found and _adjacent(line, min(index, neighbour), max(index, neighbour)):
+                if neighbour in found and _adjacent(line, min(index, neighbour), max(index, neighbour)) \
+                        and word.height <= 1.5 * line[neighbour].height:
                     found[index] = found[neighbour]
                     changed = True
                     break
     return found
+
+
+def _near_name(candidate: str, name: str) -> bool:
+    """Nearly the name, or nearly its start or end (the rest of it glued to the next word)."""
+    if len(candidate) < 3:
+        return False
+    if abs(len(candidate) - len(name)) <= 2 and Levenshtein.distance(candidate, name, score_cutoff=2) <= 2:
+        return True
+    size = len(candidate)
+    return size < len(name) and any(Levenshtein.distance(candidate, part, score_cutoff=1) <= 1
+                                    for part in (name[:size], name[-size:]))
 
 
 def _fragment(text: str) -> bool:
@@ -294,8 +305,11 @@ def classify_words(words: Sequence[Word], identifiers: Identifiers, evidence: Ev
                 kinds = sorted({found[i].value for i in run})
                 x0, y0 = min(line[i].x0 for i in run), min(line[i].y0 for i in run)
                 x1, y1 = max(line[i].x1 for i in run), max(line[i].y1 for i in run)
-                if ink is not None:
-                    x0, x1 = grow_to_ink(x0, y0, x1, y1, ink)
+                if ink is not None and {found[i] for i in run} & {PhiKind.NAME, PhiKind.PERSON}:
+                    # glued name parts ("MOREAU^CAMILLE" read as "CAMILLE"), on the text's own band
+                    height = int(np.median([line[i].height for i in run]))
+                    middle = int(np.median([(line[i].y0 + line[i].y1) // 2 for i in run]))
+                    x0, x1 = grow_to_ink(x0, middle - height // 2, x1, middle + (height + 1) // 2, ink)
                 box = _pad(x0, y0, x1, y1, shape)
                 regions.append(TextRegion(*box, identifying=True, reason=", ".join(kinds),
                                           confidence=min(line[i].confidence for i in run)))
@@ -340,24 +354,31 @@ def detect_text(pixels: NDArray[np.uint8], identifiers: Identifiers,
 def grow_to_ink(x0: int, y0: int, x1: int, y1: int, ink: NDArray[np.bool_]) -> tuple[int, int]:
     """The word box's columns grown over glyphs glued to it (a word OCR read only in part).
 
-    Growth stops at the first gap wider than a quarter of the text height, i.e. at a space.
+    Growth stops at the first gap wider than 0.4 of the text height (about a space).
     """
     rows, columns = ink.shape
     band = ink[max(0, y0):min(rows, y1)]
     if band.size == 0:
         return x0, x1
-    profile: NDArray[np.bool_] = np.asarray(band.any(axis=0), dtype=bool)
-    gap = max(2, round(0.25 * (y1 - y0)))
-    while x1 < columns:
+    margin = max(1, round(0.3 * (y1 - y0)))
+    above = ink[max(0, y0 - margin):max(0, y0)].mean(axis=0) > 0.5 if y0 > 0 else np.zeros(columns, bool)
+    below = ink[min(rows, y1):min(rows, y1 + margin)].mean(axis=0) > 0.5 if y1 < rows \
+        else np.zeros(columns, bool)
+    # text has background above or below it; ink on both sides is texture, not a glued glyph
+    profile: NDArray[np.bool_] = np.asarray(band.any(axis=0) & ~(above & below), dtype=bool)
+    gap = max(2, round(0.4 * (y1 - y0)))
+    reach = 8 * (y1 - y0)  # a glued word, not a line of texture
+    left, right = max(0, x0 - reach), min(columns, x1 + reach)
+    while x1 < right:
         ahead = np.flatnonzero(profile[x1:min(columns, x1 + gap)])
         if ahead.size == 0:
             break
-        x1 += int(ahead[-1]) + 1
-    while x0 > 0:
+        x1 = min(right, x1 + int(ahead[-1]) + 1)
+    while x0 > left:
         behind = np.flatnonzero(profile[max(0, x0 - gap):x0])
         if behind.size == 0:
             break
-        x0 = max(0, x0 - gap) + int(behind[0])
+        x0 = max(left, max(0, x0 - gap) + int(behind[0]))
     return x0, x1
 
 

@@ -56,17 +56,20 @@ def _squash(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", fold(text))
 
 
-def _identifier_strings(handout: Handout) -> list[str]:
-    strings = [s for image in handout.images for s in image.leak_strings]
-    strings += list(TEXT_IDENTIFIERS)
+def _identifier_strings(handout: Handout) -> list[tuple[str, str]]:
+    """(what it is, value) of every identifier planted for this handout (fake values)."""
+    pairs = [("burned-in text", s) for image in handout.images for s in image.leak_strings]
+    pairs += [("excerpt text", s) for s in TEXT_IDENTIFIERS]
     p = handout.patient
     if p is not None:
-        strings += [p.family, p.given, p.referring, p.patient_id, p.accession, p.institution, p.phone,
-                    p.birth.strftime("%d/%m/%Y"), p.birth.strftime("%Y-%m-%d"),
-                    p.study.strftime("%d-%b-%Y"), p.study.strftime("%m/%d/%Y")]
+        pairs += [("family name", p.family), ("given name", p.given), ("referring physician", p.referring),
+                  ("patient ID", p.patient_id), ("accession", p.accession), ("institution", p.institution),
+                  ("phone", p.phone), ("birth date", p.birth.strftime("%d/%m/%Y")),
+                  ("birth date", p.birth.strftime("%Y-%m-%d")), ("study date", p.study.strftime("%d-%b-%Y")),
+                  ("study date", p.study.strftime("%m/%d/%Y"))]
     else:
-        strings.append("Blackwood")
-    return sorted(set(strings))
+        pairs.append(("excerpt person", "Blackwood"))
+    return sorted(dict((value, what) for what, value in pairs).items(), key=lambda kv: kv[0])
 
 
 def leaked(identifier: str, handout: Handout) -> bool:
@@ -164,10 +167,10 @@ def measure(handouts: list[Handout]) -> dict[str, object]:
                         technical_hit += 1
             other_area += int((~near_identifier).sum())
             other_redacted += int((mask & ~near_identifier).sum())
-        for identifier in _identifier_strings(handout):
+        for identifier, what in _identifier_strings(handout):
             planted += 1
             if leaked(identifier, handout):
-                leaks.append(f"{handout.images[0].name}: {len(identifier)}-character identifier")
+                leaks.append(f"{handout.images[0].name}: {what} ({len(identifier)} characters)")
             else:
                 found += 1
     return {
@@ -207,6 +210,6 @@ def test_every_export_is_audited_without_names(handouts: list[Handout]) -> None:
     hashes = {line["output_sha256"] for line in lines}
     for handout in handouts:
         assert hashlib.sha256(handout.data).hexdigest() in hashes
-        for identifier in _identifier_strings(handout):
+        for identifier, _ in _identifier_strings(handout):
             if len(_squash(identifier)) >= 4:
                 assert identifier not in log
