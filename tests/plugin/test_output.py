@@ -146,24 +146,38 @@ def test_print_paints_the_same_pages(make_panel, qtbot, tmp_path):
     assert yellow_pixels(pages[0]) > 50
 
 
-def test_export_dialog_suggests_a_name_without_identifiers(make_panel, qtbot, tmp_path):
+def _when_modal(kind: type, act, attempts: int = 250) -> None:
+    """Run ``act(dialog)`` once a modal dialog of ``kind`` is up (gives up after ~5 s, closing it)."""
     from qtpy.QtCore import QTimer
-    from qtpy.QtWidgets import QApplication, QFileDialog
+    from qtpy.QtWidgets import QApplication, QDialog
+
+    def poll(left: int = attempts) -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind):
+            act(dialog)
+        elif left > 0:
+            QTimer.singleShot(20, lambda: poll(left - 1))
+        else:  # never hang the suite: close whatever dialog is up, the test's asserts then fail
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, QDialog) and widget.isVisible():
+                    widget.close()
+
+    QTimer.singleShot(20, poll)
+
+
+def test_export_dialog_suggests_a_name_without_identifiers(make_panel, qtbot, tmp_path):
+    from qtpy.QtWidgets import QFileDialog
 
     _host, panel = make_panel()
     qtbot.keyClick(panel.canvas.view, "K")
     panel._export_dir = tmp_path
     seen: list[str] = []
 
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QFileDialog):
-            QTimer.singleShot(20, answer)
-            return
+    def answer(dialog) -> None:
         seen.append(dialog.selectedFiles()[0])
-        dialog.accept()
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)  # the Save button
 
-    QTimer.singleShot(20, answer)
+    _when_modal(QFileDialog, answer)
     with qtbot.waitSignal(panel.output.exported, timeout=30000):
         panel.export_action.trigger()
     assert seen == [str(tmp_path / SUGGESTED_NAME)]
@@ -171,23 +185,17 @@ def test_export_dialog_suggests_a_name_without_identifiers(make_panel, qtbot, tm
 
 
 def test_print_dialog_cancelled_prints_nothing(make_panel, qtbot):
-    from qtpy.QtCore import QTimer
     from qtpy.QtPrintSupport import QPrintDialog
-    from qtpy.QtWidgets import QApplication
 
     _host, panel = make_panel()
     qtbot.keyClick(panel.canvas.view, "K")
     shown: list[bool] = []
 
-    def close_it() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QPrintDialog):
-            QTimer.singleShot(20, close_it)
-            return
+    def close_it(dialog) -> None:
         shown.append(True)
-        dialog.reject()
+        dialog.close()  # the window's close button: same as Cancel
 
-    QTimer.singleShot(20, close_it)
+    _when_modal(QPrintDialog, close_it)
     panel.print_action.trigger()
     assert shown == [True]
     assert not panel.output.busy()
