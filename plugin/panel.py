@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from qtpy.QtCore import Qt, Signal
+from qtpy.QtCore import Qt, QTimer, Signal
 from qtpy.QtGui import QPixmap
 from qtpy.QtPrintSupport import QPrintDialog, QPrinter
 from qtpy.QtWidgets import (
@@ -83,6 +83,11 @@ class TakehomePanel(ToolbarMixin, QWidget):
         self._thumbs: dict[tuple[KeyImage, int], QPixmap] = {}
         self._window_gesture = 0
         self._export_dir = Path.home()
+        self._pending_window: Window | None = None
+        self._window_timer = QTimer(self)
+        self._window_timer.setSingleShot(True)
+        self._window_timer.setInterval(30)
+        self._window_timer.timeout.connect(self._render_pending_window)
 
         self.messages = MessageBar(self)
         self.canvas = ImageCanvas(self)
@@ -354,13 +359,23 @@ class TakehomePanel(ToolbarMixin, QWidget):
 
     @guarded
     def _window_changing(self, window: Window) -> None:
-        if self._focus is None:
+        # coalesce a fast drag: render the latest window at most every ~30 ms
+        self._pending_window = window
+        if not self._window_timer.isActive():
+            self._window_timer.start()
+
+    @guarded
+    def _render_pending_window(self) -> None:
+        window, self._pending_window = self._pending_window, None
+        if self._focus is None or window is None:
             return
         shown = self.library.show(self._focus, window)
         self.canvas.set_image(shown, self.canvas.overlays)
 
     @guarded
     def _window_committed(self, window: Window | None) -> None:
+        self._window_timer.stop()
+        self._pending_window = None
         key = self._focus_key()
         if key is None:
             return
