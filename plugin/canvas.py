@@ -471,8 +471,11 @@ class ImageCanvas(QWidget):
             editor.setPlaceholderText("Type the note, Enter")
             target = at if at is not None else Point(0, 0)
         pos = self.image_to_widget(target)
-        editor.move(max(0, min(pos.x(), self.view.viewport().width() - editor.width())),
-                    max(0, pos.y() - editor.sizeHint().height()))
+        # just below the label's place, so the shape and its live length stay visible
+        viewport = self.view.viewport()
+        height = editor.sizeHint().height()
+        top = pos.y() + 8 if pos.y() + 8 + height <= viewport.height() else pos.y() - height - 20
+        editor.move(max(0, min(pos.x(), viewport.width() - editor.width())), max(0, top))
         editor.finished.connect(lambda keep: self._editor_done(editor, keep, overlay, target))
         self.label_editor = editor
         editor.show()

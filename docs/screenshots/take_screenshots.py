@@ -25,7 +25,8 @@ IMPRESSION:
 
 def main() -> int:
     os.environ.setdefault("TAKEHOME_DATA_DIR", tempfile.mkdtemp(prefix="takehome-shots-"))
-    from qtpy.QtWidgets import QApplication  # noqa: TID251 (a plugin tool kept with the docs)
+    from qtpy.QtCore import Qt  # noqa: TID251 (a plugin tool kept with the docs)
+    from qtpy.QtWidgets import QApplication  # noqa: TID251
 
     from takehome.handouts.sample import demo_session, sample_files
     from takehome.plugin.preview import wait_for_jobs
@@ -65,6 +66,30 @@ def main() -> int:
     window.grab().save(str(HERE / "standalone-preview.png"))
     if panel.preview.result is not None:
         qimage_from_pixels(panel.preview.result.pages[0]).save(str(HERE / "preview-page.png"))
+    # drawing a line and typing its label in place (the live length stays visible)
+    from qtpy.QtTest import QTest  # noqa: TID251 (a plugin tool kept with the docs)
+
+    from takehome.annotations.model import Point
+    from takehome.plugin.canvas import Tool
+
+    panel.tabs.setCurrentWidget(panel.excerpt_editor)
+    browser.series_list.setCurrentRow(0)  # the CT
+    canvas = panel.canvas
+    canvas.set_tool(Tool.LINE)
+    viewport = canvas.view.viewport()
+    start, end = canvas.image_to_widget(Point(40, 60)), canvas.image_to_widget(Point(88, 60))
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for k in range(1, 9):
+        QTest.qWait(15)
+        QTest.mouseMove(viewport, start + (end - start) * k / 8)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    if canvas.label_editor is not None:
+        QTest.keyClicks(canvas.label_editor, "width of the bone")
+    for _ in range(10):
+        app.processEvents()
+    panel.grab().save(str(HERE / "panel-label-editing.png"))
+    if canvas.label_editor is not None:
+        QTest.keyClick(canvas.label_editor, Qt.Key.Key_Escape)
     window.close()
     return 0 if done and panel.preview.result is not None else 1
 
