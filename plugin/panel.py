@@ -237,6 +237,7 @@ class TakehomePanel(ToolbarMixin, QWidget):
         if self._focus is None or key is None:
             self.canvas.set_image(None)
             self._shown_state = None
+            self.uncrop_action.setEnabled(False)
             self._update_info()
             return
         image = self._focus_image()
