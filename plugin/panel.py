@@ -35,6 +35,7 @@ from takehome.plugin.actions import ToolbarMixin
 from takehome.plugin.autosave import Autosaver, study_key
 from takehome.plugin.canvas import ImageCanvas
 from takehome.plugin.commands import SessionStore
+from takehome.plugin.dicom_actions import DicomActions
 from takehome.plugin.excerpts import ExcerptEditor
 from takehome.plugin.export import SUGGESTED_NAME, HandoutOutput
 from takehome.plugin.host import Host, ImageRef
@@ -150,6 +151,7 @@ class TakehomePanel(ToolbarMixin, QWidget):
 
         host.on_current_image_changed(follow)
         self.reload_study()
+        self.dicom = DicomActions(self)  # PACS button: import the study's KOS/GSPS, send to PACS
 
     # ----- actions and shortcuts -----
     # ----- study and host -----

@@ -44,7 +44,8 @@ def test_opening_a_study_with_kos_and_gsps_offers_the_import(make_panel, study_d
     kos_in(study_dir, images[1:3])
     drawing_in(study_dir, images[2])
     _host, panel = make_panel()
-    actions = DicomActions(panel, outbox=study_dir.parent / "outbox")
+    actions = panel.dicom
+    actions.outbox = study_dir.parent / "outbox"
     assert actions.import_action.isEnabled()
     assert "2 key image(s) selected in the PACS (“Of Interest”)" in panel.messages.text()
     assert "drawings on 1 image(s)" in panel.messages.text()
@@ -69,8 +70,25 @@ def test_opening_a_study_with_kos_and_gsps_offers_the_import(make_panel, study_d
 
 def test_a_study_without_dicom_objects_offers_nothing(make_panel, study_dir: Path) -> None:
     _host, panel = make_panel()
-    actions = DicomActions(panel)
+    actions = panel.dicom
+    assert isinstance(actions, DicomActions)  # wired into every panel
     assert not actions.import_action.isEnabled() and actions.found is None
+    assert panel.toolbar.widgetForAction(actions.toolbar_action) is actions.button
+
+
+def test_a_study_opened_later_is_scanned_again(make_panel, study_dir: Path, tmp_path: Path, qtbot) -> None:
+    from takehome.plugin.standalone import scan
+    from tests.plugin.conftest import write_study
+
+    host, panel = make_panel()
+    assert panel.dicom.found is None
+    other = tmp_path / "other"
+    images = write_study(other, images=2)
+    kos_in(other, images[:1])
+    host.study = scan([other])  # the viewer opens another study
+    host.set_current(host.study.images[0])
+    qtbot.waitUntil(lambda: panel.dicom.found is not None, timeout=5000)
+    assert "1 key image(s) selected in the PACS" in panel.messages.text()
 
 
 def mark_first_image(panel, study_dir: Path) -> None:
@@ -81,7 +99,8 @@ def mark_first_image(panel, study_dir: Path) -> None:
 def test_send_button_stores_the_handout_on_a_real_scp(make_panel, study_dir: Path, tmp_path: Path,
                                                       qtbot) -> None:
     _host, panel = make_panel()
-    actions = DicomActions(panel, outbox=tmp_path / "outbox")
+    actions = panel.dicom
+    actions.outbox = tmp_path / "outbox"
     mark_first_image(panel, study_dir)
     received = tmp_path / "received"
     with storescp(received) as port:
@@ -105,7 +124,8 @@ def test_send_button_stores_the_handout_on_a_real_scp(make_panel, study_dir: Pat
 def test_send_errors_are_shown_and_the_objects_kept(make_panel, study_dir: Path, tmp_path: Path,
                                                     qtbot) -> None:
     _host, panel = make_panel()
-    actions = DicomActions(panel, outbox=tmp_path / "outbox")
+    actions = panel.dicom
+    actions.outbox = tmp_path / "outbox"
     mark_first_image(panel, study_dir)
     dialog = actions.open_send_dialog()
     assert dialog is not None
@@ -126,7 +146,7 @@ def test_send_errors_are_shown_and_the_objects_kept(make_panel, study_dir: Path,
 
 def test_send_without_key_images_explains(make_panel) -> None:
     _host, panel = make_panel()
-    actions = DicomActions(panel)
+    actions = panel.dicom
     assert actions.open_send_dialog() is None
     assert "Mark at least one key image" in panel.messages.text()
 
@@ -158,7 +178,7 @@ def test_imported_shapes_without_takehome_equivalent_are_shown_not_editable(make
     state.save_as(study_dir / "other-gsps.dcm", enforce_file_format=True)
     kos_in(study_dir, [image_path])
     host, panel = make_panel()
-    actions = DicomActions(panel)
+    actions = panel.dicom
     actions.import_action.trigger()
     (key,) = panel.session.key_images
     assert [s.graphic_type for s in key.read_only_shapes] == ["INTERPOLATED", "POINT", "ELLIPSE"]
