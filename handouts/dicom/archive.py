@@ -16,6 +16,7 @@ from pathlib import Path
 import platformdirs
 
 from takehome.annotations.model import Session
+from takehome.handouts.dicom.errors import SendError
 from takehome.handouts.dicom.export import DicomExport, dicom_objects, state_notes, write_objects
 from takehome.handouts.dicom.send import (
     DEFAULT_CALLING_AE,
@@ -66,8 +67,11 @@ def archive_session(session: Session, pdf: bytes | None, peer: Peer, *,
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     folder = (outbox or outbox_root()) / stamp
     written = write_objects(objects, folder, state_notes(loaded))
-    report = send_files(list(written.files), peer, calling_ae=calling_ae, timeout=timeout,
-                        remove_sent=True, progress=progress)
+    try:
+        report = send_files(list(written.files), peer, calling_ae=calling_ae, timeout=timeout,
+                            remove_sent=True, progress=progress)
+    except SendError as exc:
+        raise SendError(f"{exc}. The objects were kept in {folder}.") from None
     if not report.failed:
         with contextlib.suppress(OSError):
             folder.rmdir()  # empty: everything was confirmed and removed

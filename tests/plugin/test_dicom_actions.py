@@ -138,7 +138,7 @@ def test_send_errors_are_shown_and_the_objects_kept(make_panel, study_dir: Path,
     with qtbot.waitSignal(dialog.done, timeout=60000) as blocker:
         dialog.send_button.click()
     level, text = blocker.args
-    assert level == "error" and "nothing accepts connections" in text
+    assert level == "error" and "nothing accepts connections" in text and "kept in" in text
     assert "Nothing was stored" in dialog.status.text()
     assert len(list((tmp_path / "outbox").rglob("*.dcm"))) == 3  # kept, to send again
     assert dialog.send_button.isEnabled()
