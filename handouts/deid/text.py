@@ -173,14 +173,18 @@ def find_identifiers(text: str, identifiers: Identifiers, *, patterns: bool = Fa
     return _merged(found)
 
 
+#: Kinds that come from the header (more specific than a pattern's reason when both match).
+_HEADER_KINDS = frozenset({PhiKind.NAME, PhiKind.ID, PhiKind.PHRASE})
+
+
 def _merged(found: list[Removal]) -> list[Removal]:
     """Sorted spans with overlapping ones joined (a header match inside a longer pattern match)."""
     out: list[Removal] = []
     for span in sorted(found, key=lambda r: (r.start, -r.end)):
         if out and span.start < out[-1].end:
             last = out[-1]
-            if span.end > last.end:
-                out[-1] = Removal(last.kind, last.start, span.end)
+            kind = span.kind if span.kind in _HEADER_KINDS and last.kind not in _HEADER_KINDS else last.kind
+            out[-1] = Removal(kind, last.start, max(last.end, span.end))
             continue
         out.append(span)
     return out
