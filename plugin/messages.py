@@ -11,11 +11,22 @@ from qtpy.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from takehome.annotations.errors import TakehomeError
 
-_STYLES = {
-    "error": "background:#fde2e1;color:#5c0b07;border:1px solid #e0a19c;border-radius:4px;",
-    "warning": "background:#fff4d6;color:#4a3700;border:1px solid #e3c77a;border-radius:4px;",
-    "info": "background:#e3f0fc;color:#0b2e4f;border:1px solid #9cc1e0;border-radius:4px;",
+#: (background, text, border) per level: dark text on a light tint, readable under any theme
+_COLOURS = {
+    "error": ("#fde2e1", "#5c0b07", "#e0a19c"),
+    "warning": ("#fff4d6", "#4a3700", "#e3c77a"),
+    "info": ("#e3f0fc", "#0b2e4f", "#9cc1e0"),
 }
+
+
+def _style(level: str) -> str:
+    """The bar's style sheet; the text widgets are styled by name so that a host application's
+    style sheet (napari's dark theme sets ``QWidget { color: … }``) cannot make them unreadable."""
+    background, text, border = _COLOURS.get(level, _COLOURS["info"])
+    return (f"QFrame#takehome-message {{background:{background};color:{text};"
+            f"border:1px solid {border};border-radius:4px;}}"
+            f"QLabel#takehome-message-text, QToolButton#takehome-message-close "
+            f"{{color:{text};background:transparent;border:none;}}")
 
 
 class MessageBar(QFrame):
@@ -27,10 +38,12 @@ class MessageBar(QFrame):
         super().__init__(parent)
         self.setObjectName("takehome-message")
         self._label = QLabel(self)
+        self._label.setObjectName("takehome-message-text")
         self._label.setWordWrap(True)
         self._label.setTextInteractionFlags(self._label.textInteractionFlags()
                                             | self._label.textInteractionFlags().TextSelectableByMouse)
         close = QToolButton(self)
+        close.setObjectName("takehome-message-close")
         close.setText("✕")
         close.setToolTip("Dismiss")
         close.setAutoRaise(True)
@@ -48,7 +61,7 @@ class MessageBar(QFrame):
     def show_message(self, text: str, level: str = "info") -> None:
         self.level = level
         self._label.setText(text)
-        self.setStyleSheet(f"QFrame#takehome-message {{{_STYLES.get(level, _STYLES['info'])}}}")
+        self.setStyleSheet(_style(level))
         self.show()
         self.shown.emit(level, text)
 

@@ -46,6 +46,8 @@ from takehome.plugin.qtimage import thumbnail
 from takehome.plugin.strip import KeyImageStrip
 
 Key = tuple[str, int]
+NO_IMAGES = ("This study has no images to show. Open a study that holds DICOM images (files with "
+             "pixel data).")
 
 def _alive(obj: object) -> bool:
     """False once the Qt object behind ``obj`` was deleted (a host may call us late)."""
@@ -176,9 +178,10 @@ class TakehomePanel(ToolbarMixin, QWidget):
             self.autosaver = None
             self.store.reset(Session())
             self._set_focus(None)
-            self.messages.show_message("This study has no images to show. Open a study that holds "
-                                       "DICOM images (files with pixel data).", "warning")
+            self.messages.show_message(NO_IMAGES, "warning")
             return
+        if self.messages.text() == NO_IMAGES:  # images arrived (a host docks the panel before a study)
+            self.messages.clear()
         uid: str | None = None
         try:
             uid = self.library.study_uid(images[0])
