@@ -479,10 +479,14 @@ class Session:
     language: str | None = None
     #: Texts the clinician chose to keep although de-identification would remove them (overrides).
     text_overrides: tuple[str, ...] = ()
+    #: The clinician's other handout settings (``large_print``, ``images_per_page``, ...), as sorted
+    #: (key, value) pairs; the template checks the keys and its locks when the handout is built.
+    template_choices: tuple[tuple[str, ChoiceValue], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "key_images", tuple(self.key_images))
         object.__setattr__(self, "text_overrides", tuple(self.text_overrides))
+        object.__setattr__(self, "template_choices", _choices(self.template_choices))
         for index, kept in enumerate(self.text_overrides):
             _text(kept, f"session.text_overrides[{index}]", MAX_LABEL_LENGTH)
         _text(self.title, "session.title", MAX_LABEL_LENGTH)
@@ -510,7 +514,17 @@ class Session:
         data = self._base_dict()
         if self.text_overrides:  # only when present: older readers and files stay unchanged
             data["text_overrides"] = list(self.text_overrides)
+        if self.template_choices:
+            data["template_choices"] = dict(self.template_choices)
         return data
+
+    @property
+    def choices(self) -> dict[str, ChoiceValue]:
+        """The handout settings the clinician chose: ``template_choices`` plus ``language``."""
+        chosen = dict(self.template_choices)
+        if self.language is not None:
+            chosen["language"] = self.language
+        return chosen
 
     def _base_dict(self) -> dict[str, Any]:
         return {
@@ -547,7 +561,33 @@ class Session:
             template=template,
             language=language,
             text_overrides=tuple(_list(data.get("text_overrides", []), "text_overrides")),
+            template_choices=tuple(_mapping(data.get("template_choices", {}), "template_choices").items()),
         )
+
+
+ChoiceValue = str | int | float | bool
+
+
+def _choices(pairs: Iterable[tuple[str, Any]]) -> tuple[tuple[str, ChoiceValue], ...]:
+    """Validated, sorted (setting, value) pairs: plain values only, each setting once."""
+    out: dict[str, ChoiceValue] = {}
+    for item in pairs:
+        if not (isinstance(item, tuple) and len(item) == 2):
+            raise AnnotationError(f"session.template_choices: expected (setting, value) pairs, got {item!r}")
+        key, value = item
+        if not isinstance(key, str) or not key.strip():
+            raise AnnotationError(f"session.template_choices: setting names are text, got {key!r}")
+        if key in out:
+            raise AnnotationError(f"session.template_choices: setting {key!r} is given twice")
+        if key == "language":
+            raise AnnotationError("session.template_choices: the language is session.language")
+        if not isinstance(value, str | int | float | bool):
+            raise AnnotationError(f"session.template_choices.{key}: expected text, a number or "
+                                  f"true/false, got {type(value).__name__}")
+        if isinstance(value, str):
+            _text(value, f"session.template_choices.{key}", MAX_LABEL_LENGTH)
+        out[key] = value
+    return tuple(sorted(out.items()))
 
 
 def _require_keys(data: object, name: str, keys: Iterable[str]) -> None:

@@ -56,10 +56,11 @@ def session_from_files(files: Sequence[str | os.PathLike[str]], excerpts: Sequen
 def choose_template(session: Session, template: Template | str | None = None,
                     choices: Mapping[str, Any] | None = None) -> Template:
     """The template to build with: given, else the session's, else "standard"; with the clinician's
-    choices (the session's language, then ``choices``) applied; locked settings refuse changes."""
+    choices (the session's language and settings, then ``choices``) applied; locked settings refuse
+    changes."""
     chosen = template if isinstance(template, Template) else resolve_template(
         template or session.template)
-    wanted: dict[str, Any] = {"language": session.language}
+    wanted: dict[str, Any] = {"language": session.language, **session.choices}
     wanted.update({k: v for k, v in (choices or {}).items() if v is not None})
     return chosen.with_choices(wanted)
 
