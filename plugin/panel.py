@@ -38,6 +38,7 @@ from takehome.plugin.commands import SessionStore
 from takehome.plugin.dicom_actions import DicomActions
 from takehome.plugin.excerpts import ExcerptEditor
 from takehome.plugin.export import SUGGESTED_NAME, HandoutOutput
+from takehome.plugin.handout_tab import HandoutTab
 from takehome.plugin.host import Host, ImageRef
 from takehome.plugin.images import ImageLibrary
 from takehome.plugin.messages import MessageBar, describe_error, guarded
@@ -100,6 +101,7 @@ class TakehomePanel(ToolbarMixin, QWidget):
         self.strip = KeyImageStrip(self)
         self.excerpt_editor = ExcerptEditor(self)
         self.preview = PreviewPane(self)
+        self.handout = HandoutTab(self)
         self.output = HandoutOutput(self)
         self.tools_bar = QToolBar(self)
         self.toolbar = QToolBar(self)
@@ -113,6 +115,7 @@ class TakehomePanel(ToolbarMixin, QWidget):
         left_layout.addWidget(self.strip)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.excerpt_editor, "Report excerpts")
+        self.tabs.addTab(self.handout, "Handout")
         self.tabs.addTab(self.preview, "Preview")
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
@@ -138,6 +141,8 @@ class TakehomePanel(ToolbarMixin, QWidget):
         self.excerpt_editor.report_changed.connect(self._report_changed)
         self.excerpt_editor.attach_requested.connect(self._attach_sentences)
         self.excerpt_editor.excerpts_changed.connect(self._excerpts_changed)
+        self.handout.edited.connect(self._handout_edited)
+        self.handout.failed.connect(lambda text: self.messages.show_message(text, "warning"))
         self.output.exported.connect(self._exported)
         self.output.printed.connect(self._printed)
         self.output.failed.connect(self.messages.error)
@@ -330,6 +335,7 @@ class TakehomePanel(ToolbarMixin, QWidget):
         self._refresh_canvas()
         self._refresh_strip()
         self._refresh_side()
+        self.handout.show_session(session)
         self.preview.request(session)
 
     # ----- edits -----
@@ -455,6 +461,18 @@ class TakehomePanel(ToolbarMixin, QWidget):
         if self._focus_image() is None:
             return
         self._edit_focus(lambda image: edits.set_excerpts(image, excerpts), "Edit excerpts")  # type: ignore[arg-type]
+
+    @guarded
+    def _handout_edited(self, template: str, choices: dict[str, object]) -> None:
+        chosen = dict(choices)
+        language = chosen.pop("language", None)
+        new = replace(self.session, template=template,
+                      language=language if isinstance(language, str) else None,
+                      template_choices=tuple(chosen.items()))  # type: ignore[arg-type]
+        changed = {k for k in set(new.choices) | set(self.session.choices)
+                   if new.choices.get(k) != self.session.choices.get(k)}
+        typing = new.template == self.session.template and changed == {"title"}
+        self.store.edit(new, "Change handout settings", "handout-title" if typing else None)
 
     # ----- output -----
     @guarded

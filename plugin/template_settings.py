@@ -7,6 +7,7 @@ nobody wonders why it cannot be changed. ``choices()`` is what the build takes (
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from qtpy.QtCore import Signal
@@ -146,6 +147,26 @@ class TemplateSettings(QWidget):
                 if text and text != self._states[key].value:
                     out[key] = text
         return out
+
+    def set_choices(self, choices: Mapping[str, Any]) -> None:
+        """Show saved choices on the open settings (locked and unknown ones keep the template's value)."""
+        for key, value in choices.items():
+            editor = self._editors.get(key)
+            if editor is None or self._states[key].locked or value is None:
+                continue
+            editor.blockSignals(True)
+            try:
+                if isinstance(editor, QComboBox):
+                    index = editor.findData(value)
+                    if index >= 0:
+                        editor.setCurrentIndex(index)
+                elif isinstance(editor, QCheckBox):
+                    editor.setChecked(bool(value))
+                elif isinstance(editor, QLineEdit):
+                    editor.setText(str(value))
+            finally:
+                editor.blockSignals(False)
+        self.choicesChanged.emit(self.choices())
 
     def chosen_template(self) -> Template:
         """The template with the choices applied (what the handout will be built with)."""
