@@ -96,6 +96,7 @@ class HandoutTab(QWidget):
                 self._load(name)
             shown = {state.key: state.value.value if isinstance(state.value, Enum) else state.value
                      for state in self.settings.template.settings()}  # the template's own values ...
+            shown["title"] = self.settings.template.title or ""  # (empty: the default title, translated)
             shown.update(session.choices)  # ... with the clinician's choices on top (undo goes back too)
             self.settings.set_choices(shown)
         finally:

@@ -7,6 +7,7 @@ nobody wonders why it cannot be changed. ``choices()`` is what the build takes (
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,7 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
+from takehome.annotations.errors import TakehomeError
 from takehome.handouts.i18n import LANGUAGES
 from takehome.handouts.templates import (
     IMAGES_PER_PAGE,
@@ -109,6 +111,12 @@ class TemplateSettings(QWidget):
             check.setChecked(bool(value))
             check.toggled.connect(self._changed)
             editor = check
+        elif state.key == "title":
+            # empty unless the template sets its own title: the default shows greyed, in the chosen language
+            line = QLineEdit(self._template.title or "")
+            line.setPlaceholderText(str(value))
+            line.textEdited.connect(self._changed)
+            editor = line
         else:
             line = QLineEdit(str(value))
             line.textEdited.connect(self._changed)
@@ -118,7 +126,15 @@ class TemplateSettings(QWidget):
         return editor
 
     def _changed(self, *_: object) -> None:
+        self._update_title_hint()
         self.choicesChanged.emit(self.choices())
+
+    def _update_title_hint(self) -> None:
+        """The default title as it will print, in the language chosen now."""
+        title = self._editors.get("title")
+        if isinstance(title, QLineEdit):
+            with contextlib.suppress(TakehomeError):  # a clash with a lock is the build's to report
+                title.setPlaceholderText(self.chosen_template().wording().title)
 
     def row_labels(self) -> list[str]:
         """The label of every row, as shown."""
@@ -166,6 +182,7 @@ class TemplateSettings(QWidget):
                     editor.setText(str(value))
             finally:
                 editor.blockSignals(False)
+        self._update_title_hint()
         self.choicesChanged.emit(self.choices())
 
     def chosen_template(self) -> Template:

@@ -83,6 +83,9 @@ def test_large_print_and_spanish_reach_preview_export_and_print(make_panel, qtbo
     with qtbot.waitSignal(panel.preview.updated, timeout=30000) as blocker:
         choose(language, "es")
     assert panel.session.language == "es" and panel.session.template_choices == (("large_print", True),)
+    title = settings.editor("title")
+    assert isinstance(title, QLineEdit)  # no title typed: the default one, in Spanish, shows greyed
+    assert title.text() == "" and title.placeholderText() == "Los resultados de su prueba de imagen"
     preview = blocker.args[0].pdf
     assert "Imagen 1 de 2" in pdf_text(preview) and "Picture 1 of 2" not in pdf_text(preview)
     assert min(body_sizes(preview)) >= 14 - 1e-6  # large print everywhere (overlay labels: none drawn)

@@ -53,14 +53,15 @@ def test_choices_follow_edits_and_reach_the_handout(qtbot, tmp_path: Path) -> No
     per_page.setCurrentIndex(per_page.findData(4))
     title = widget.editor("title")
     assert isinstance(title, QLineEdit)
-    qtbot.keyClicks(title, " (copia)")
+    assert title.text() == "" and title.placeholderText() == "Los resultados de su prueba de imagen"
+    qtbot.keyClicks(title, "Sus resultados (copia)")
     chosen = widget.chosen_template()
     assert chosen.language == "es" and chosen.images_per_page == 4
     path = tmp_path / "a.dcm"
     make_dataset().save_as(path, enforce_file_format=True)
     data, _, _ = build_pdf_bytes(session_from_files([path]), choices=widget.choices())
     text = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
-    assert "Imagen 1 de 1" in text and "Your imaging results (copia)" in text
+    assert "Imagen 1 de 1" in text and "Sus resultados (copia)" in text
 
 
 def test_department_lock_on_language(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
