@@ -36,6 +36,10 @@ _DENSITY_RADIUS = 7
 _TEXTURE_SHARE = 0.5
 #: Stroke contrast (after doubling) below which a pixel is background: faint texture is not text.
 _FAINT = 70
+#: Larger images (radiographs, full-screen captures) carry larger, high-contrast text and more
+#: texture: their strokes must be stronger to count (keeps OCR of a 2048x2048 radiograph ~6 s).
+_LARGE_IMAGE = 1_200_000
+_FAINT_LARGE = 100
 #: Seconds one Tesseract pass may take before the check fails closed.
 PASS_TIMEOUT = 120
 
@@ -143,13 +147,15 @@ def tophat(pixels: NDArray[np.uint8], light_text: bool, size: int = _TOPHAT) -> 
     return np.clip(strongest * 2, 0, 255).astype(np.uint8)
 
 
-def suppress_texture(strokes: NDArray[np.uint8]) -> NDArray[np.uint8]:
+def suppress_texture(strokes: NDArray[np.uint8], faint: int | None = None) -> NDArray[np.uint8]:
     """``strokes`` with faint strokes and dense texture (speckle, noise, busy anatomy) blanked.
 
     Text is sparse strokes on a background: where more than a share of a pixel's neighbourhood is
     strokes, it is texture, which holds no legible text and makes Tesseract slow and noisy.
     """
-    out = np.where(strokes >= _FAINT, strokes, 0).astype(np.uint8)
+    if faint is None:
+        faint = _FAINT_LARGE if strokes.size > _LARGE_IMAGE else _FAINT
+    out = np.where(strokes >= faint, strokes, 0).astype(np.uint8)
     ink = Image.fromarray(np.where(out > 0, 255, 0).astype(np.uint8))
     density = np.asarray(ink.filter(ImageFilter.BoxBlur(_DENSITY_RADIUS)), dtype=np.float64) / 255.0
     out[density > _TEXTURE_SHARE] = 0

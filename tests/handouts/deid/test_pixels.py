@@ -11,7 +11,14 @@ from PIL import Image, ImageDraw, ImageFont
 from pydicom.data import get_testdata_file
 
 from takehome.handouts.deid import Identifiers
-from takehome.handouts.deid.ocr import Word, merge_words, suppress_texture, tesseract_available, tophat
+from takehome.handouts.deid.ocr import (
+    Word,
+    merge_words,
+    read_words,
+    suppress_texture,
+    tesseract_available,
+    tophat,
+)
 from takehome.handouts.deid.pixels import Evidence, classify_words, detect_text, group_lines
 from takehome.handouts.display import render
 
@@ -100,3 +107,15 @@ def test_real_screens_identifiers_are_found(name: str, hidden: list[tuple[int, i
         ink = tophat(pixels, True)[y0:y1, x0:x1] >= 80
         assert mask[y0:y1, x0:x1][ink].mean() >= 0.98, (name, (x0, y0))
     assert mask.mean() < 0.1
+
+
+@needs_ocr
+def test_a_large_noisy_radiograph_keeps_its_text_readable() -> None:
+    rng = np.random.default_rng(0)
+    yy, xx = np.mgrid[0:2048, 0:2048]
+    body = 120 + 60 * np.sin(xx / 90) * np.cos(yy / 70) + rng.normal(0, 10, (2048, 2048))
+    image = Image.fromarray(body.clip(0, 255).astype(np.uint8))
+    ImageDraw.Draw(image).text((20, 20), "R  PA ERECT", fill=255, font=ImageFont.load_default(40))
+    words = read_words(np.asarray(image))
+    assert "ERECT" in {w.text for w in words}
+    assert len(words) < 100  # the texture is not read as text
