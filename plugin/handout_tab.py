@@ -17,7 +17,8 @@ from qtpy.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QVBoxLay
 
 from takehome.annotations.errors import TakehomeError
 from takehome.annotations.model import Session
-from takehome.handouts.templates import DEFAULT_TEMPLATE, TemplateSource, available
+from takehome.handouts.templates import DEFAULT_TEMPLATE, TemplateSource, available, load_template_file
+from takehome.handouts.templates.sources import builtin_folder
 from takehome.plugin.template_settings import TemplateSettings
 
 _SOURCE_NAMES = {TemplateSource.BUILTIN: "built-in", TemplateSource.USER: "yours",
@@ -49,7 +50,10 @@ class HandoutTab(QWidget):
         self.reload_button = QPushButton("Reload templates", self)
         self.reload_button.setToolTip("Look again for templates in your folder and the department's folder.")
         self.reload_button.clicked.connect(self.reload_templates)
-        self.settings = TemplateSettings(DEFAULT_TEMPLATE, self)
+        # the built-in file, not a look-up by name: an unreachable department folder must not stop the panel
+        self.settings = TemplateSettings(load_template_file(builtin_folder() / f"{DEFAULT_TEMPLATE}.toml",
+                                                            TemplateSource.BUILTIN), self)
+        self._listed = False
         intro = QLabel("The handout follows this template. Greyed-out settings are fixed by the department.",
                        self)
         intro.setWordWrap(True)
@@ -60,7 +64,6 @@ class HandoutTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.reload_button)
         layout.addWidget(self.settings, 1)
-        self.reload_templates()
         self.chooser.currentIndexChanged.connect(self._template_chosen)
         self.settings.choicesChanged.connect(self._settings_changed)
 
@@ -75,6 +78,7 @@ class HandoutTab(QWidget):
         except TakehomeError as exc:  # e.g. the department folder is configured but not reachable
             self.failed.emit(f"The template list could not be read: {exc}")
             entries = {}
+        self._listed = True
         quiet, self._quiet = self._quiet, True
         try:
             self.chooser.clear()
@@ -86,6 +90,8 @@ class HandoutTab(QWidget):
 
     def show_session(self, session: Session) -> None:
         """Show the template and the choices saved in ``session`` (without reporting an edit)."""
+        if not self._listed:  # first call: listing may fail, and ``failed`` is connected by now
+            self.reload_templates()
         name = session.template or DEFAULT_TEMPLATE
         if name == self._name and self.changed_choices() == session.choices:
             return

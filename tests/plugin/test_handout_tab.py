@@ -182,3 +182,13 @@ def test_choice_survives_autosave_and_recreate(make_panel, qtbot, data_dir) -> N
     with qtbot.waitSignal(again.preview.updated, timeout=30000) as blocker:
         again.preview.request(again.session)
     assert "Sus imagenes de hoy" in pdf_text(blocker.args[0].pdf)
+
+
+def test_unreachable_department_folder_is_reported(make_panel, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TAKEHOME_DEPARTMENT_TEMPLATES", str(tmp_path / "network-drive" / "templates"))
+    _host, panel = make_panel()
+    assert "network-drive" in panel.messages.text() and "not reachable" in panel.messages.text()
+    assert panel.handout.settings.template.name == "standard"  # the panel works; the build says why not
+    monkeypatch.delenv("TAKEHOME_DEPARTMENT_TEMPLATES")  # the drive is back
+    panel.handout.reload_button.click()
+    assert panel.handout.chooser.findData("large-print") >= 0
