@@ -34,7 +34,8 @@ def _same(current: Any, value: Any) -> bool:
 class HandoutTab(QWidget):
     """Template chooser plus the chosen template's settings (locked ones read-only)."""
 
-    #: (template name, the choices that differ from the template's own values, language included)
+    #: (template name, the choices that differ from the template's own values, language and title
+    #: included: the panel keeps those two in ``Session.language`` and ``Session.title``)
     edited = Signal(str, dict)
     #: a clear message when a template cannot be listed or loaded
     failed = Signal(str)
@@ -93,7 +94,10 @@ class HandoutTab(QWidget):
         if not self._listed:  # first call: listing may fail, and ``failed`` is connected by now
             self.reload_templates()
         name = session.template or DEFAULT_TEMPLATE
-        if name == self._name and self.changed_choices() == session.choices:
+        saved = dict(session.choices)
+        if session.title.strip():
+            saved["title"] = session.title.strip()
+        if name == self._name and self.changed_choices() == saved:
             return
         quiet, self._quiet = self._quiet, True
         try:
@@ -103,7 +107,7 @@ class HandoutTab(QWidget):
             shown = {state.key: state.value.value if isinstance(state.value, Enum) else state.value
                      for state in self.settings.template.settings()}  # the template's own values ...
             shown["title"] = self.settings.template.title or ""  # (empty: the default title, translated)
-            shown.update(session.choices)  # ... with the clinician's choices on top (undo goes back too)
+            shown.update(saved)  # ... with the clinician's choices on top (undo goes back too)
             self.settings.set_choices(shown)
         finally:
             self._quiet = quiet

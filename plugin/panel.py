@@ -466,12 +466,12 @@ class TakehomePanel(ToolbarMixin, QWidget):
     def _handout_edited(self, template: str, choices: dict[str, object]) -> None:
         chosen = dict(choices)
         language = chosen.pop("language", None)
+        title = chosen.pop("title", None)  # the session's title: the core de-identifies it
         new = replace(self.session, template=template,
                       language=language if isinstance(language, str) else None,
+                      title=title if isinstance(title, str) else "",
                       template_choices=tuple(chosen.items()))  # type: ignore[arg-type]
-        changed = {k for k in set(new.choices) | set(self.session.choices)
-                   if new.choices.get(k) != self.session.choices.get(k)}
-        typing = new.template == self.session.template and changed == {"title"}
+        typing = new.template == self.session.template and new.choices == self.session.choices
         self.store.edit(new, "Change handout settings", "handout-title" if typing else None)
 
     # ----- output -----

@@ -24,6 +24,7 @@ from qtpy.QtWidgets import (
 )
 
 from takehome.annotations.errors import TakehomeError
+from takehome.annotations.model import MAX_LABEL_LENGTH
 from takehome.handouts.i18n import LANGUAGES
 from takehome.handouts.templates import (
     IMAGES_PER_PAGE,
@@ -115,6 +116,7 @@ class TemplateSettings(QWidget):
             # empty unless the template sets its own title: the default shows greyed, in the chosen language
             line = QLineEdit(self._template.title or "")
             line.setPlaceholderText(str(value))
+            line.setMaxLength(MAX_LABEL_LENGTH)
             line.textEdited.connect(self._changed)
             editor = line
         else:

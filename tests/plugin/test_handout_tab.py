@@ -15,6 +15,7 @@ from qtpy.QtWidgets import QCheckBox, QComboBox, QLineEdit
 
 from takehome.plugin.preview import wait_for_jobs
 
+from ..conftest import FAKE_PATIENT  # noqa: TID252 (the shared fixtures module)
 from .test_output import render_pdf_file
 
 
@@ -165,11 +166,14 @@ def test_choice_survives_autosave_and_recreate(make_panel, qtbot, data_dir) -> N
     assert isinstance(title, QLineEdit)
     title.selectAll()
     qtbot.keyClicks(title, "Sus imagenes de hoy")
-    assert panel.session.choices == {"language": "es", "title": "Sus imagenes de hoy"}
-    assert panel.store.undo_stack.count() == 4  # key image, template, language, title typing (one step)
+    per_page = panel.handout.settings.editor("images_per_page")
+    choose(per_page, 1)
+    assert panel.session.choices == {"language": "es", "images_per_page": 1}
+    assert panel.session.title == "Sus imagenes de hoy"
+    assert panel.store.undo_stack.count() == 5  # key image, template, language, title typing (one step), 1
     saved = json.loads(Path(panel.autosaver.path).read_text(encoding="utf-8"))
     assert saved["template"] == "compact" and saved["language"] == "es"
-    assert saved["template_choices"] == {"title": "Sus imagenes de hoy"}
+    assert saved["title"] == "Sus imagenes de hoy" and saved["template_choices"] == {"images_per_page": 1}
     panel.close()
     panel.deleteLater()
     wait_for_jobs()
@@ -179,6 +183,7 @@ def test_choice_survives_autosave_and_recreate(make_panel, qtbot, data_dir) -> N
     assert again.handout.chooser.currentData() == "compact"
     assert again.handout.settings.editor("language").currentData() == "es"
     assert again.handout.settings.editor("title").text() == "Sus imagenes de hoy"
+    assert again.handout.settings.editor("images_per_page").currentData() == 1
     with qtbot.waitSignal(again.preview.updated, timeout=30000) as blocker:
         again.preview.request(again.session)
     assert "Sus imagenes de hoy" in pdf_text(blocker.args[0].pdf)
@@ -192,3 +197,16 @@ def test_unreachable_department_folder_is_reported(make_panel, tmp_path, monkeyp
     monkeypatch.delenv("TAKEHOME_DEPARTMENT_TEMPLATES")  # the drive is back
     panel.handout.reload_button.click()
     assert panel.handout.chooser.findData("large-print") >= 0
+
+
+def test_a_typed_title_is_de_identified(make_panel, qtbot) -> None:  # type: ignore[no-untyped-def]
+    _host, panel = make_panel()
+    qtbot.keyClick(panel.canvas.view, "K")
+    title = panel.handout.settings.editor("title")
+    assert isinstance(title, QLineEdit)
+    with qtbot.waitSignal(panel.preview.updated, timeout=30000) as blocker:
+        qtbot.keyClicks(title, f"Scans for {FAKE_PATIENT['PatientName'].split('^')[1]} "
+                               f"{FAKE_PATIENT['PatientName'].split('^')[0]}")
+    text = pdf_text(blocker.args[0].pdf)
+    assert "Scans for" in text and "[removed]" in text
+    assert "Blackwood" not in text and "Eleanor" not in text
