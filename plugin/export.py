@@ -19,7 +19,8 @@ from qtpy.QtPrintSupport import QPrinter
 from qtpy.QtWidgets import QProgressDialog, QWidget
 
 from takehome.annotations.model import Session
-from takehome.handouts.build import BuildResult, build_handout, build_pdf_bytes
+from takehome.handouts.build import BuildResult, build_handout, export_pdf_bytes
+from takehome.handouts.deid.gate import RedactMode
 from takehome.handouts.errors import OutputError
 from takehome.plugin.preview import Job, render_pages, start_job
 from takehome.plugin.qtimage import qimage_from_pixels
@@ -29,8 +30,8 @@ SUGGESTED_NAME = "imaging-handout.pdf"
 MAX_PRINT_DPI = 300
 
 
-def export_work(session: Session, out: Path) -> Job:
-    """A job that writes the handout for ``session`` to ``out`` (all or nothing)."""
+def export_work(session: Session, out: Path, redact: RedactMode | str = RedactMode.AUTO) -> Job:
+    """A job that writes the handout for ``session`` to ``out`` (all or nothing; one audit line)."""
 
     def work(job: Job) -> BuildResult:
         job.report(0, 3, "Reading the images…")
@@ -38,7 +39,7 @@ def export_work(session: Session, out: Path) -> Job:
         partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
         try:
             job.report(1, 3, "Building the de-identified handout…")
-            result = build_handout(session, partial)
+            result = build_handout(session, partial, redact=redact)
             job.check()
             job.report(2, 3, "Saving…")
             try:
@@ -54,12 +55,12 @@ def export_work(session: Session, out: Path) -> Job:
     return Job(0, work)
 
 
-def print_work(session: Session, dpi: float) -> Job:
-    """A job that builds the handout and renders its pages for a printer at ``dpi``."""
+def print_work(session: Session, dpi: float, redact: RedactMode | str = RedactMode.AUTO) -> Job:
+    """A job that builds the handout (gated, one audit line) and renders its pages at ``dpi``."""
 
     def work(job: Job) -> list[NDArray[np.uint8]]:
         job.report(0, 2, "Building the de-identified handout…")
-        pdf, _info, _summary = build_pdf_bytes(session)
+        pdf, _info, _summary = export_pdf_bytes(session, redact=redact)
         job.check()
 
         def progress(done: int, total: int) -> None:
@@ -108,15 +109,16 @@ class HandoutOutput(QObject):
     def busy(self) -> bool:
         return self.job is not None
 
-    def export_pdf(self, session: Session, out: Path) -> None:
-        job = export_work(session, out)
+    def export_pdf(self, session: Session, out: Path, redact: RedactMode | str = RedactMode.AUTO) -> None:
+        job = export_work(session, out, redact)
         job.signals.finished.connect(self._exported)
         self._run(job, "Exporting the handout PDF…")
 
-    def print_pages(self, session: Session, printer: QPrinter) -> None:
+    def print_pages(self, session: Session, printer: QPrinter,
+                    redact: RedactMode | str = RedactMode.AUTO) -> None:
         dpi = min(max(printer.resolution(), 72), MAX_PRINT_DPI)
         self._printer = printer
-        job = print_work(session, dpi)
+        job = print_work(session, dpi, redact)
         job.signals.finished.connect(self._rendered)
         self._run(job, "Preparing the handout for printing…")
 

@@ -35,6 +35,7 @@ from takehome.plugin.actions import ToolbarMixin
 from takehome.plugin.autosave import Autosaver, study_key
 from takehome.plugin.canvas import ImageCanvas
 from takehome.plugin.commands import SessionStore
+from takehome.plugin.deid_panel import EXPORT_MODE, DeidController
 from takehome.plugin.dicom_actions import DicomActions
 from takehome.plugin.excerpts import ExcerptEditor
 from takehome.plugin.export import SUGGESTED_NAME, HandoutOutput
@@ -106,6 +107,7 @@ class TakehomePanel(ToolbarMixin, QWidget):
         self.tools_bar = QToolBar(self)
         self.toolbar = QToolBar(self)
         self._build_actions()
+        self.deid = DeidController(self)  # redaction boxes on the canvas; the export gate
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -225,6 +227,7 @@ class TakehomePanel(ToolbarMixin, QWidget):
     def _set_focus(self, image: ImageRef | None) -> None:
         self._focus = image
         self._refresh_canvas()
+        self.deid.refresh()
         self._refresh_side()
 
     # ----- showing -----
@@ -494,7 +497,7 @@ class TakehomePanel(ToolbarMixin, QWidget):
         if out.suffix.lower() != ".pdf":
             out = out.with_name(out.name + ".pdf")
         self._export_dir = out.parent
-        self.output.export_pdf(session, out)
+        self.deid.gate(lambda checked: self.output.export_pdf(checked, out, EXPORT_MODE))
 
     @guarded
     def print_handout(self, printer: QPrinter | None = None) -> None:
@@ -510,7 +513,7 @@ class TakehomePanel(ToolbarMixin, QWidget):
             dialog.setWindowTitle("Print handout")
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
-        self.output.print_pages(session, printer)
+        self.deid.gate(lambda checked: self.output.print_pages(checked, printer, EXPORT_MODE))
 
     def _exported(self, result: BuildResult) -> None:
         removed = result.deid.removed

@@ -1,0 +1,285 @@
+"""De-identification in the panel: proposed redaction boxes on the canvas, and the export gate.
+
+Burned-in text is detected (OCR, off the GUI thread) for the image on the canvas; the boxes shown
+are the clinician's stored boxes plus a proposal for every detected region they do not cover yet
+(identifying text proposed for redaction, other text undecided). Only the clinician's changes are
+stored in ``KeyImage.redactions``, as undoable edits (so they autosave). Export and Print pass the
+gate first: every key image is checked, undecided text refuses with a message naming it, then the
+"what will be removed" review opens; the build itself runs in ``review`` mode and writes the audit line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+from qtpy.QtCore import QObject, QTimer, Signal
+from qtpy.QtGui import QAction
+
+from takehome.annotations.errors import TakehomeError
+from takehome.annotations.model import KeyImage, Redaction, RedactionStatus, Session, Window
+from takehome.handouts.deid import Identifiers
+from takehome.handouts.deid.gate import RedactMode, crop_region, decide, refuse_if_unresolved, visible
+from takehome.handouts.deid.pixels import Evidence, TextRegion, detect_text
+from takehome.handouts.deid.redact import COVERED, coverage, mask_of, propose
+from takehome.handouts.deid.review import review_texts
+from takehome.handouts.errors import DeidentificationError
+from takehome.plugin.deid_review import DeidReviewDialog
+from takehome.plugin.host import ImageRef
+from takehome.plugin.messages import describe_error
+from takehome.plugin.preview import Job, start_job
+from takehome.plugin.redaction import RedactionLayer
+
+if TYPE_CHECKING:
+    from takehome.plugin.panel import TakehomePanel
+
+#: (SOP Instance UID, frame, window): what one detection ran on (the printed pixels depend on the window).
+State = tuple[str, int, Window | None]
+#: What de-identification did for a build, so the panel can show it (the mode the build runs in).
+EXPORT_MODE = RedactMode.REVIEW
+_MAX_CACHED = 64
+
+
+class DeidController(QObject):
+    """Keeps the canvas's redaction boxes in step with the session and gates Export/Print."""
+
+    #: a detection finished for this State
+    detected = Signal(object)
+    #: the review dialog opened (the DeidReviewDialog)
+    review_opened = Signal(object)
+    #: export or print refused by the gate (the message shown)
+    refused = Signal(str)
+
+    def __init__(self, panel: TakehomePanel) -> None:
+        super().__init__(panel)
+        self._panel = panel
+        self.layer = RedactionLayer(panel.canvas.viewbox, self)
+        self.layer.changed.connect(self._boxes_changed)
+        self._regions: dict[State, tuple[list[TextRegion], tuple[int, ...]]] = {}
+        self._proposed: dict[State, tuple[tuple[Redaction, ...], tuple[Redaction, ...]]] = {}
+        self._running: dict[State, Job] = {}
+        self._gate_waiting: Callable[[Session], None] | None = None
+        self.dialog: DeidReviewDialog | None = None
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setSingleShot(True)
+        self._sync_timer.setInterval(0)
+        self._sync_timer.timeout.connect(self._sync)
+
+        self.redact_action = QAction("Redact area", self)
+        self.redact_action.setToolTip("Add a black box over part of the image (move and resize it); "
+                                      "right-click a box to redact, dismiss or remove it")
+        self.redact_action.triggered.connect(self.add_box_in_view)
+        self.dismiss_action = QAction("Keep undecided text", self)
+        self.dismiss_action.setToolTip("Mark every undecided (orange) text box on this image as not "
+                                       "identifying: it stays visible in the handout")
+        self.dismiss_action.triggered.connect(self.dismiss_undecided)
+        self.show_action = QAction("Show redactions", self)
+        self.show_action.setCheckable(True)
+        self.show_action.setChecked(True)
+        self.show_action.toggled.connect(self.layer.set_visible)
+        panel.tools_bar.addSeparator()
+        for action in (self.redact_action, self.dismiss_action, self.show_action):
+            panel.tools_bar.addAction(action)
+        panel.store.changed.connect(lambda _session: self.refresh())
+
+    # ----- what is shown -----
+    def focus_state(self) -> State | None:
+        ref = self._panel.focus
+        if ref is None:
+            return None
+        return (ref.sop_instance_uid, ref.frame, self._panel._focus_window())
+
+    def refresh(self) -> None:
+        """The image, its window or the session changed: sync the boxes once events settle."""
+        self._sync_timer.start()
+
+    def displayed(self) -> tuple[Redaction, ...]:
+        return self.layer.redactions()
+
+    def detecting(self) -> bool:
+        return bool(self._running)
+
+    def _sync(self) -> None:
+        panel = self._panel
+        state = self.focus_state()
+        shown = panel.canvas.shown
+        if state is None or shown is None or panel.focus is None:
+            self.layer.set_redactions(())
+            return
+        self.layer.set_image_size(shown.display.columns, shown.display.rows)
+        if state not in self._regions:
+            self._detect(panel.focus, state[2])
+        target = self._boxes_for(state, panel._focus_image())
+        if target != self.layer.redactions():
+            self.layer.set_redactions(target)
+        self.dismiss_action.setEnabled(self.layer.pending() > 0)
+
+    def _boxes_for(self, state: State, image: KeyImage | None) -> tuple[Redaction, ...]:
+        stored = image.redactions if image is not None else ()
+        found = self._regions.get(state)
+        if found is None:
+            return stored
+        cached = self._proposed.get(state)
+        if cached is not None and cached[0] == stored:
+            return cached[1]  # same proposals (same ids) as last time: no rebuild of the boxes
+        boxes = propose(stored, found[0], found[1])
+        self._proposed[state] = (stored, boxes)
+        return boxes
+
+    # ----- detection (off the GUI thread) -----
+    def _detect(self, ref: ImageRef, window: Window | None) -> None:
+        state: State = (ref.sop_instance_uid, ref.frame, window)
+        if state in self._running:
+            return
+        library = self._panel.library
+        try:
+            dataset = library.dataset(ref.file)
+            pixels = library.show(ref, window).display.pixels  # what the build will print
+            identifiers = Identifiers.from_dataset(dataset)
+            evidence = Evidence.from_dataset(dataset)
+        except TakehomeError as exc:
+            self._panel.messages.error(describe_error(exc))
+            return
+
+        def work(_job: Job) -> tuple[State, list[TextRegion], tuple[int, ...]]:
+            return state, detect_text(pixels, identifiers, evidence), pixels.shape
+
+        job = Job(0, work)
+        job.signals.finished.connect(self._detected)
+        job.signals.failed.connect(lambda _generation, message: self._detection_failed(state, message))
+        job.signals.cancelled.connect(lambda _generation: self._running.pop(state, None))
+        self._running[state] = job
+        start_job(job)
+
+    def _detected(self, result: tuple[State, list[TextRegion], tuple[int, ...]]) -> None:
+        state, regions, shape = result
+        self._running.pop(state, None)
+        self._regions[state] = (regions, shape)
+        while len(self._regions) > _MAX_CACHED:
+            self._regions.pop(next(iter(self._regions)))
+        self.detected.emit(state)
+        if state == self.focus_state():
+            self._sync()
+        self._resume_gate()
+
+    def _detection_failed(self, state: State, message: str) -> None:
+        self._running.pop(state, None)
+        text = f"Burned-in text could not be checked on this image: {message}"
+        if self._gate_waiting is not None:
+            self._gate_waiting = None
+            text += " Nothing was exported or printed."
+            self.refused.emit(text)
+        self._panel.messages.error(text)
+
+    # ----- clinician's edits -----
+    def _boxes_changed(self, boxes: tuple[Redaction, ...]) -> None:
+        try:
+            self._panel._edit_focus(lambda image: replace(image, redactions=tuple(boxes)),
+                                    "Edit redaction boxes")
+        except TakehomeError as exc:
+            self._panel.messages.error(describe_error(exc))
+            self.refresh()
+
+    def add_box_in_view(self) -> Redaction | None:
+        """A new redaction box in the middle of the visible part of the image (to move and resize)."""
+        region = self._panel.canvas.visible_region()
+        if region is None:
+            self._panel.messages.show_message("No image is shown to redact.", "warning")
+            return None
+        x, y, width, height = region
+        self._sync()  # the layer must hold the session's boxes (an undo may have just happened)
+        return self.layer.add_box(x + width * 0.35, y + height * 0.4, width * 0.3, height * 0.2)
+
+    def dismiss_undecided(self) -> int:
+        """Keep every undecided text box of the shown image visible (one undoable edit)."""
+        self._sync()
+        return self.layer.decide_pending(RedactionStatus.DISMISSED)
+
+    # ----- the export gate -----
+    def gate(self, proceed: Callable[[Session], None]) -> None:
+        """Check every key image, refuse naming what is undecided, review texts, then ``proceed``."""
+        if self._gate_waiting is not None:
+            self._panel.messages.show_message("Still checking the images for burned-in text; "
+                                              "export or print once it is done.", "info")
+            return
+        missing = [(ImageRef(k.sop_instance_uid, k.file, k.frame), k.window)
+                   for k in self._panel.session.key_images
+                   if (k.sop_instance_uid, k.frame, k.window) not in self._regions]
+        self._gate_waiting = proceed
+        if missing:
+            self._panel.messages.show_message(
+                f"Checking {len(missing)} key image(s) for burned-in text before the handout is made…",
+                "info")
+            for ref, window in missing:
+                self._detect(ref, window)
+            if self._gate_waiting is None:  # a detection could not even start
+                return
+        self._resume_gate()
+
+    def _resume_gate(self) -> None:
+        proceed = self._gate_waiting
+        if proceed is None:
+            return
+        session = self._panel.session
+        if any((k.sop_instance_uid, k.frame, k.window) not in self._regions for k in session.key_images):
+            if not any((k.sop_instance_uid, k.frame, k.window) in self._running for k in session.key_images):
+                self._gate_waiting = None  # a detection failed or could not start: already reported
+            return
+        self._gate_waiting = None
+        try:
+            checked = self._check(session)
+        except DeidentificationError as exc:
+            message = describe_error(exc)
+            self._panel.messages.error(message)
+            self.refused.emit(message)
+            return
+        self._review(checked, proceed)
+
+    def _check(self, session: Session) -> Session:
+        """Store the proposals as boxes (undoable) and refuse while any text is undecided."""
+        images = []
+        decisions = []
+        for key in session.key_images:
+            regions, shape = self._regions[(key.sop_instance_uid, key.frame, key.window)]
+            shown = visible(regions, crop_region(key, shape))
+            image = replace(key, redactions=propose(key.redactions, shown, shape))
+            pending = mask_of(image.redactions, shape, (RedactionStatus.PENDING,))
+            open_regions = [r for r in shown if coverage(r, pending) < COVERED]  # the box names it
+            decisions.append(decide(image, np.zeros(shape[:2], dtype=np.uint8), open_regions,
+                                    RedactMode.REVIEW))
+            images.append(image)
+        checked = session.with_images(images)
+        if checked != session:
+            self._panel.store.edit(checked, "Propose redaction boxes")
+        refuse_if_unresolved(decisions)
+        return checked
+
+    def _review(self, session: Session, proceed: Callable[[Session], None]) -> None:
+        identifiers = Identifiers.union(Identifiers.from_dataset(self._panel.library.dataset(k.file))
+                                        for k in session.key_images)
+        boxes = any(k.redactions for k in session.key_images)
+        if not boxes and not review_texts(session, identifiers):
+            proceed(session)  # nothing will be removed: nothing to review
+            return
+        dialog = DeidReviewDialog(session, identifiers, self._panel)
+        self.dialog = dialog
+
+        def accepted() -> None:
+            self.dialog = None
+            current = self._panel.session
+            if dialog.overrides() != current.text_overrides:
+                self._panel.store.edit(replace(current, text_overrides=dialog.overrides()),
+                                       "Keep text in the handout")
+            proceed(self._panel.session)
+
+        def rejected() -> None:
+            self.dialog = None
+            self._panel.messages.show_message("Cancelled: nothing was written or printed.", "info")
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(rejected)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.review_opened.emit(dialog)
