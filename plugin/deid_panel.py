@@ -19,9 +19,23 @@ from qtpy.QtCore import QObject, QTimer, Signal
 from qtpy.QtGui import QAction
 
 from takehome.annotations.errors import TakehomeError
-from takehome.annotations.model import KeyImage, Redaction, RedactionStatus, Session, Window
+from takehome.annotations.model import (
+    KeyImage,
+    Redaction,
+    RedactionSource,
+    RedactionStatus,
+    Session,
+    Window,
+)
 from takehome.handouts.deid import Identifiers
-from takehome.handouts.deid.gate import RedactMode, crop_region, decide, refuse_if_unresolved, visible
+from takehome.handouts.deid.gate import (
+    ImageDecision,
+    RedactMode,
+    crop_region,
+    decide,
+    refuse_if_unresolved,
+    visible,
+)
 from takehome.handouts.deid.pixels import Evidence, TextRegion, detect_text
 from takehome.handouts.deid.redact import COVERED, coverage, mask_of, propose
 from takehome.handouts.deid.review import review_texts
@@ -175,6 +189,16 @@ class DeidController(QObject):
 
     # ----- clinician's edits -----
     def _boxes_changed(self, boxes: tuple[Redaction, ...]) -> None:
+        state = self.focus_state()
+        before = self._boxes_for(state, self._panel._focus_image()) if state is not None else ()
+        kept_ids = {b.id for b in boxes}
+        gone = [replace(b, status=RedactionStatus.DISMISSED) for b in before
+                if b.id not in kept_ids and b.source is not RedactionSource.MANUAL]
+        if gone:  # the text is still in the pixels: a removed detection box means "leave it visible"
+            boxes = (*boxes, *gone)
+            self._panel.messages.show_message(
+                "Detected text cannot be removed from the list: the box now shows it as dismissed "
+                "(printed as is). Right-click it and choose Redact to fill it instead.", "info")
         try:
             self._panel._edit_focus(lambda image: replace(image, redactions=tuple(boxes)),
                                     "Edit redaction boxes")
@@ -253,8 +277,29 @@ class DeidController(QObject):
         checked = session.with_images(images)
         if checked != session:
             self._panel.store.edit(checked, "Propose redaction boxes")
-        refuse_if_unresolved(decisions)
+        unresolved = [(number, d) for number, d in enumerate(decisions, start=1) if d.unresolved]
+        if unresolved:
+            self._show_first(checked, unresolved[0][1])
+            parts = []
+            for number, decision in unresolved:
+                where = "; ".join(f"x={r.x0}, y={r.y0}" for r in decision.unresolved[:8])
+                more = f" and {len(decision.unresolved) - 8} more" if len(decision.unresolved) > 8 else ""
+                parts.append(f"key image {number} has {len(decision.unresolved)} text region(s) neither "
+                             f"redacted nor dismissed (orange dashed boxes, at {where}{more})")
+            raise DeidentificationError(
+                "Export refused: " + "; ".join(parts) + ". Right-click each orange box to redact or "
+                "dismiss it (or press Keep undecided text to leave them all visible), then export again.")
+        refuse_if_unresolved(decisions)  # the core's own check, in case the wording above missed one
         return checked
+
+    def _show_first(self, session: Session, decision: ImageDecision) -> None:
+        """Put the first key image with undecided text on the canvas."""
+        for key in session.key_images:
+            if (key.sop_instance_uid, key.frame) == (decision.sop_instance_uid, decision.frame):
+                if self._panel.focus is None or (self._panel.focus.sop_instance_uid,
+                                                 self._panel.focus.frame) != key.key:
+                    self._panel._set_focus(ImageRef(key.sop_instance_uid, key.file, key.frame))
+                return
 
     def _review(self, session: Session, proceed: Callable[[Session], None]) -> None:
         identifiers = Identifiers.union(Identifiers.from_dataset(self._panel.library.dataset(k.file))

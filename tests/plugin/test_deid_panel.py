@@ -82,7 +82,7 @@ def test_export_is_refused_while_text_is_undecided_then_written_redacted(
         panel.export_pdf(out)
     message = refused.args[0]
     assert "neither redacted nor dismissed" in message and "key image 1" in message
-    assert "at x=" in message and message == panel.messages.text()
+    assert "orange" in message and "x=" in message and message == panel.messages.text()
     assert not out.exists() and audit_lines() == []
     stored = panel.session.key_images[0].redactions
     assert any(b.status is RedactionStatus.PENDING for b in stored)  # proposals now stored, undoable
@@ -168,3 +168,23 @@ def test_print_goes_through_the_gate_and_is_audited(make_panel, palette_study, q
         opened.args[0].accept()
     lines = audit_lines()
     assert len(lines) == 1 and lines[0]["action"] == "print" and lines[0]["redact_mode"] == "review"
+
+
+def test_redact_area_action_and_removing_a_detection_box_dismisses_it(make_panel, palette_study, qtbot):
+    panel = shown_panel(make_panel, palette_study, qtbot)
+    proposed = panel.deid.displayed()
+    with qtbot.waitSignal(panel.store.changed, timeout=5000):
+        panel.deid.redact_action.trigger()
+    added = [b for b in panel.session.key_images[0].redactions if b.source is RedactionSource.MANUAL]
+    assert len(added) == 1 and added[0].status is RedactionStatus.REDACT
+    qtbot.waitUntil(lambda: len(panel.deid.displayed()) == len(proposed) + 1, timeout=5000)
+    detected = next(b for b in panel.deid.displayed() if b.status is RedactionStatus.REDACT
+                    and b.source is RedactionSource.OCR)
+    menu = panel.deid.layer.item(detected.id).getMenu()
+    remove = next(a for a in menu.actions() if a.text() == "Remove box")
+    with qtbot.waitSignal(panel.store.changed, timeout=5000):
+        remove.trigger()
+    after = {b.id: b for b in panel.session.key_images[0].redactions}
+    assert after[detected.id].status is RedactionStatus.DISMISSED  # the text is still there: shown as kept
+    assert "dismissed" in panel.messages.text()
+    qtbot.waitUntil(lambda: len(panel.deid.displayed()) == len(proposed) + 1, timeout=5000)  # no duplicate
