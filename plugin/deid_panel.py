@@ -74,6 +74,7 @@ class DeidController(QObject):
         self._regions: dict[State, tuple[list[TextRegion], tuple[int, ...]]] = {}
         self._proposed: dict[State, tuple[tuple[Redaction, ...], tuple[Redaction, ...]]] = {}
         self._running: dict[State, Job] = {}
+        self._failed: set[State] = set()  # not retried on every edit; Export/Print retry them
         self._gate_waiting: Callable[[Session], None] | None = None
         self.dialog: DeidReviewDialog | None = None
         self._sync_timer = QTimer(self)
@@ -123,7 +124,7 @@ class DeidController(QObject):
             self.layer.set_redactions(())
             return
         self.layer.set_image_size(shown.display.columns, shown.display.rows)
-        if state not in self._regions:
+        if state not in self._regions and state not in self._failed:
             self._detect(panel.focus, state[2])
         target = self._boxes_for(state, panel._focus_image())
         if target != self.layer.redactions():
@@ -162,14 +163,15 @@ class DeidController(QObject):
 
         job = Job(0, work)
         job.signals.finished.connect(self._detected)
-        job.signals.failed.connect(lambda _generation, message: self._detection_failed(state, message))
-        job.signals.cancelled.connect(lambda _generation: self._running.pop(state, None))
+        job.signals.failed.connect(self._job_failed)  # bound methods: dropped if the panel goes first
+        job.signals.cancelled.connect(self._job_failed)
         self._running[state] = job
         start_job(job)
 
     def _detected(self, result: tuple[State, list[TextRegion], tuple[int, ...]]) -> None:
         state, regions, shape = result
         self._running.pop(state, None)
+        self._failed.discard(state)
         self._regions[state] = (regions, shape)
         while len(self._regions) > _MAX_CACHED:
             self._regions.pop(next(iter(self._regions)))
@@ -178,8 +180,16 @@ class DeidController(QObject):
             self._sync()
         self._resume_gate()
 
-    def _detection_failed(self, state: State, message: str) -> None:
+    def _job_failed(self, _generation: int, message: str = "") -> None:
+        signals = self.sender()
+        state = next((s for s, job in self._running.items() if job.signals is signals), None)
+        if state is None:
+            return
         self._running.pop(state, None)
+        self._failed.add(state)
+        if not message:  # cancelled (the application is closing)
+            self._gate_waiting = None
+            return
         text = f"Burned-in text could not be checked on this image: {message}"
         if self._gate_waiting is not None:
             self._gate_waiting = None
@@ -237,6 +247,7 @@ class DeidController(QObject):
                 f"Checking {len(missing)} key image(s) for burned-in text before the handout is made…",
                 "info")
             for ref, window in missing:
+                self._failed.discard((ref.sop_instance_uid, ref.frame, window))
                 self._detect(ref, window)
             if self._gate_waiting is None:  # a detection could not even start
                 return
@@ -306,7 +317,7 @@ class DeidController(QObject):
                                         for k in session.key_images)
         boxes = any(k.redactions for k in session.key_images)
         if not boxes and not review_texts(session, identifiers):
-            proceed(session)  # nothing will be removed: nothing to review
+            self._proceed(proceed, session)  # nothing will be removed: nothing to review
             return
         dialog = DeidReviewDialog(session, identifiers, self._panel)
         self.dialog = dialog
@@ -317,7 +328,7 @@ class DeidController(QObject):
             if dialog.overrides() != current.text_overrides:
                 self._panel.store.edit(replace(current, text_overrides=dialog.overrides()),
                                        "Keep text in the handout")
-            proceed(self._panel.session)
+            self._proceed(proceed, self._panel.session)
 
         def rejected() -> None:
             self.dialog = None
@@ -328,3 +339,9 @@ class DeidController(QObject):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         self.review_opened.emit(dialog)
+
+    def _proceed(self, proceed: Callable[[Session], None], session: Session) -> None:
+        try:
+            proceed(session)
+        except Exception as exc:  # a slot: the message bar, never a traceback
+            self._panel.messages.error(describe_error(exc))

@@ -188,3 +188,18 @@ def test_redact_area_action_and_removing_a_detection_box_dismisses_it(make_panel
     assert after[detected.id].status is RedactionStatus.DISMISSED  # the text is still there: shown as kept
     assert "dismissed" in panel.messages.text()
     qtbot.waitUntil(lambda: len(panel.deid.displayed()) == len(proposed) + 1, timeout=5000)  # no duplicate
+
+
+def test_without_tesseract_export_fails_closed_with_a_clear_message(make_panel, qtbot, tmp_path, monkeypatch):
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract-here"))
+    _host, panel = make_panel()
+    qtbot.waitUntil(lambda: "could not be checked" in panel.messages.text(), timeout=10000)
+    assert "Tesseract" in panel.messages.text()
+    qtbot.keyClick(panel.canvas.view, "K")
+    out = tmp_path / SUGGESTED_NAME
+    with qtbot.waitSignal(panel.deid.refused, timeout=10000) as refused:
+        panel.export_pdf(out)
+    assert "Nothing was exported" in refused.args[0] and not out.exists()
+    assert not panel.deid.detecting() and audit_lines() == []
