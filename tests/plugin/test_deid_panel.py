@@ -117,6 +117,7 @@ def test_clinician_box_is_filled_in_the_export_and_undo_works(make_panel, palett
     key = panel.session.key_images[0]  # the edit made the image a key image
     manual = [b for b in key.redactions if b.source is RedactionSource.MANUAL]
     assert len(manual) == 1 and len(key.redactions) == proposed + 1
+    assert panel.autosaver.load().key_images[0].redactions == key.redactions  # autosaved at once
     qtbot.waitUntil(lambda: len(panel.deid.displayed()) == proposed + 1, timeout=5000)
 
     panel.store.undo_stack.undo()
