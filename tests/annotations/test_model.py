@@ -178,3 +178,13 @@ def test_random_bad_documents_give_the_projects_error(data: dict) -> None:
 def test_arbitrary_json_never_crashes(value: object) -> None:
     with contextlib.suppress(SessionFileError):
         loads_session(json.dumps(value, allow_nan=True))
+
+
+def test_saved_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    import stat
+
+    from takehome.annotations import session_file
+
+    path = tmp_path / "session.json"
+    save_session(make_session(), path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~session_file._UMASK
