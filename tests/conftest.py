@@ -22,20 +22,26 @@ FAKE_PATIENT = {
 }
 
 
-def make_dataset(rows: int = 64, columns: int = 80, *, modality: str = "CT",
-                 pixels: np.ndarray | None = None, spacing: tuple[float, float] | None = (0.5, 0.5),
-                 color: bool = False, frames: int = 1, identifiers: bool = True) -> Dataset:
-    """A small, valid image dataset with fake identifiers in its header."""
+def base_dataset(sop_class: str, modality: str) -> Dataset:
+    """An empty instance of ``sop_class`` with file meta and fresh study/series/instance UIDs."""
     ds = Dataset()
     ds.file_meta = FileMetaDataset()
     ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.file_meta.MediaStorageSOPClassUID = SecondaryCaptureImageStorage
-    ds.SOPClassUID = SecondaryCaptureImageStorage
+    ds.file_meta.MediaStorageSOPClassUID = sop_class
+    ds.SOPClassUID = sop_class
     ds.SOPInstanceUID = generate_uid()
     ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
     ds.StudyInstanceUID = generate_uid()
     ds.SeriesInstanceUID = generate_uid()
     ds.Modality = modality
+    return ds
+
+
+def make_dataset(rows: int = 64, columns: int = 80, *, modality: str = "CT",
+                 pixels: np.ndarray | None = None, spacing: tuple[float, float] | None = (0.5, 0.5),
+                 color: bool = False, frames: int = 1, identifiers: bool = True) -> Dataset:
+    """A small, valid image dataset with fake identifiers in its header."""
+    ds = base_dataset(SecondaryCaptureImageStorage, modality)
     if identifiers:
         for key, value in FAKE_PATIENT.items():
             setattr(ds, key, value)

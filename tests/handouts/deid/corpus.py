@@ -17,18 +17,17 @@ import pydicom
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 from pydicom.data import get_testdata_file
-from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.dataset import Dataset
 from pydicom.uid import (
-    ExplicitVRLittleEndian,
     SecondaryCaptureImageStorage,
     UltrasoundImageStorage,
     VLEndoscopicImageStorage,
-    generate_uid,
 )
 
 from takehome.annotations.model import Excerpt, KeyImage, Overlay, Point, Session, ShapeKind
 from takehome.handouts.deid.ocr import tophat
 from takehome.handouts.display import render
+from tests.conftest import base_dataset
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf", "DejaVuSerif.ttf", None)
@@ -97,16 +96,7 @@ def _font(name: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.Ima
 
 def _dataset(pixels: NDArray[np.uint8], modality: str, sop_class: str, patient: FakePatient,
              burned_in: str | None) -> Dataset:
-    ds = Dataset()
-    ds.file_meta = FileMetaDataset()
-    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.file_meta.MediaStorageSOPClassUID = sop_class
-    ds.SOPClassUID = sop_class
-    ds.SOPInstanceUID = generate_uid()
-    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
-    ds.StudyInstanceUID = generate_uid()
-    ds.SeriesInstanceUID = generate_uid()
-    ds.Modality = modality
+    ds = base_dataset(sop_class, modality)
     ds.PatientName = f"{patient.family}^{patient.given}"
     ds.PatientID = patient.patient_id
     ds.PatientBirthDate = patient.birth.strftime("%Y%m%d")
