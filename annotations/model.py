@@ -7,7 +7,6 @@ with (0, 0) at the top-left corner of the top-left pixel.
 
 from __future__ import annotations
 
-import math
 import re
 import uuid
 from collections.abc import Iterable, Mapping
@@ -16,10 +15,20 @@ from enum import StrEnum
 from typing import Any
 
 from takehome.annotations.errors import AnnotationError
+from takehome.annotations.input_file import MAX_PATH_BYTES, InputFileError, check_path
+from takehome.annotations.values import (
+    MAX_FRAME,
+    MAX_IMAGE_SIDE,
+    MAX_MODALITY_VALUE,
+    finite,
+    short,
+    validate_uid,
+    whole,
+)
+from takehome.annotations.values import text as valid_text
 
 SCHEMA_VERSION = 1
 
-_UID_RE = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")
 _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 DEFAULT_COLOR = "#ffd400"
@@ -53,32 +62,6 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def validate_uid(value: object, name: str) -> str:
-    """Return ``value`` if it is a syntactically valid DICOM UID, else raise naming ``name``."""
-    if not isinstance(value, str) or not value:
-        raise AnnotationError(f"{name}: a DICOM UID is required, got {value!r}")
-    if len(value) > 64 or not _UID_RE.match(value):
-        raise AnnotationError(f"{name}: {value!r} is not a valid DICOM UID (digits and dots, <= 64)")
-    return value
-
-
-def _finite(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise AnnotationError(f"{name}: expected a number, got {type(value).__name__}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise AnnotationError(f"{name}: expected a finite number, got {value!r}")
-    return number
-
-
-def _text(value: object, name: str, limit: int) -> str:
-    if not isinstance(value, str):
-        raise AnnotationError(f"{name}: expected text, got {type(value).__name__}")
-    if len(value) > limit:
-        raise AnnotationError(f"{name}: {len(value)} characters, at most {limit} allowed")
-    return value
-
-
 @dataclass(frozen=True, slots=True)
 class Point:
     """A position in image pixel space: ``x`` is the column, ``y`` the row."""
@@ -87,8 +70,8 @@ class Point:
     y: float
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "x", _finite(self.x, "points (column)"))
-        object.__setattr__(self, "y", _finite(self.y, "points (row)"))
+        object.__setattr__(self, "x", finite(self.x, "points (column)"))
+        object.__setattr__(self, "y", finite(self.y, "points (row)"))
 
     def to_dict(self) -> list[float]:
         return [self.x, self.y]
@@ -96,7 +79,7 @@ class Point:
     @classmethod
     def from_dict(cls, data: object) -> Point:
         if not isinstance(data, list | tuple) or len(data) != 2:
-            raise AnnotationError(f"points: expected [column, row], got {data!r}")
+            raise AnnotationError(f"points: expected [column, row], got {short(data)}")
         return cls(data[0], data[1])
 
 
@@ -108,8 +91,8 @@ class Window:
     width: float
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "center", _finite(self.center, "window.center"))
-        width = _finite(self.width, "window.width")
+        object.__setattr__(self, "center", finite(self.center, "window.center", limit=MAX_MODALITY_VALUE))
+        width = finite(self.width, "window.width", limit=2 * MAX_MODALITY_VALUE)
         if width < 1:
             raise AnnotationError(f"window.width: must be >= 1, got {width}")
         object.__setattr__(self, "width", width)
@@ -134,7 +117,7 @@ class Crop:
 
     def __post_init__(self) -> None:
         for name in ("x", "y", "width", "height"):
-            object.__setattr__(self, name, _finite(getattr(self, name), f"crop.{name}"))
+            object.__setattr__(self, name, finite(getattr(self, name), f"crop.{name}"))
         if self.x < 0 or self.y < 0:
             raise AnnotationError(f"crop: top-left corner ({self.x}, {self.y}) is outside the image")
         if self.width < 1 or self.height < 1:
@@ -165,7 +148,7 @@ class Overlay:
         except ValueError:
             known = ", ".join(k.value for k in ShapeKind)
             raise AnnotationError(
-                f"overlay.kind: unknown shape kind {self.kind!r} (expected one of {known})"
+                f"overlay.kind: unknown shape kind {short(self.kind)} (expected one of {known})"
             ) from None
         object.__setattr__(self, "kind", kind)
         points = tuple(p if isinstance(p, Point) else Point.from_dict(p) for p in self.points)
@@ -174,12 +157,12 @@ class Overlay:
                 f"overlay.points: a {kind.value} needs {POINT_COUNT[kind]} point(s), got {len(points)}"
             )
         object.__setattr__(self, "points", points)
-        _text(self.label, "overlay.label", MAX_LABEL_LENGTH)
+        valid_text(self.label, "overlay.label", MAX_LABEL_LENGTH)
         if kind is ShapeKind.TEXT and not self.label.strip():
             raise AnnotationError("overlay.label: a text overlay needs non-empty text")
         if not isinstance(self.color, str) or not _COLOR_RE.match(self.color):
-            raise AnnotationError(f"overlay.color: expected '#rrggbb', got {self.color!r}")
-        _text(self.id, "overlay.id", 64)
+            raise AnnotationError(f"overlay.color: expected '#rrggbb', got {short(self.color)}")
+        valid_text(self.id, "overlay.id", 64)
 
     def moved(self, dx: float, dy: float) -> Overlay:
         """The same overlay translated by (dx, dy) pixels."""
@@ -205,7 +188,7 @@ class Overlay:
         _require_keys(data, "overlay", ("kind", "points"))
         points = data["points"]
         if not isinstance(points, list):
-            raise AnnotationError(f"overlay.points: expected a list of [column, row], got {points!r}")
+            raise AnnotationError(f"overlay.points: expected a list of [column, row], got {short(points)}")
         kwargs: dict[str, Any] = {}
         if "id" in data:
             kwargs["id"] = data["id"]
@@ -239,16 +222,16 @@ class ReadOnlyShape:
         if self.graphic_type not in READ_ONLY_GRAPHIC_TYPES:
             known = ", ".join(READ_ONLY_GRAPHIC_TYPES)
             raise AnnotationError(f"read_only_shape.graphic_type: unknown DICOM graphic type "
-                                  f"{self.graphic_type!r} (expected one of {known})")
+                                  f"{short(self.graphic_type)} (expected one of {known})")
         points = tuple(p if isinstance(p, Point) else Point.from_dict(p) for p in self.points)
         if not points:
             raise AnnotationError("read_only_shape.points: at least one point is required")
         object.__setattr__(self, "points", points)
-        _text(self.label, "read_only_shape.label", MAX_LABEL_LENGTH)
+        valid_text(self.label, "read_only_shape.label", MAX_LABEL_LENGTH)
         if not isinstance(self.color, str) or not _COLOR_RE.match(self.color):
-            raise AnnotationError(f"read_only_shape.color: expected '#rrggbb', got {self.color!r}")
+            raise AnnotationError(f"read_only_shape.color: expected '#rrggbb', got {short(self.color)}")
         if not isinstance(self.filled, bool):
-            raise AnnotationError(f"read_only_shape.filled: expected true or false, got {self.filled!r}")
+            raise AnnotationError(f"read_only_shape.filled: expected true or false, got {short(self.filled)}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"graphic_type": self.graphic_type, "points": [p.to_dict() for p in self.points],
@@ -271,10 +254,10 @@ class Excerpt:
     id: str = field(default_factory=new_id)
 
     def __post_init__(self) -> None:
-        _text(self.text, "excerpt.text", MAX_EXCERPT_LENGTH)
+        valid_text(self.text, "excerpt.text", MAX_EXCERPT_LENGTH, multiline=True)
         if not self.text.strip():
             raise AnnotationError("excerpt.text: an excerpt cannot be empty")
-        _text(self.id, "excerpt.id", 64)
+        valid_text(self.id, "excerpt.id", 64)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text}
@@ -321,7 +304,7 @@ class Redaction:
 
     def __post_init__(self) -> None:
         for name in ("x", "y", "width", "height"):
-            object.__setattr__(self, name, _finite(getattr(self, name), f"redaction.{name}"))
+            object.__setattr__(self, name, finite(getattr(self, name), f"redaction.{name}"))
         if self.width <= 0 or self.height <= 0:
             raise AnnotationError(f"redaction: size {self.width:g}x{self.height:g} must be positive")
         for name, kind in (("status", RedactionStatus), ("source", RedactionSource)):
@@ -331,9 +314,9 @@ class Redaction:
             except ValueError:
                 known = ", ".join(k.value for k in kind)
                 raise AnnotationError(
-                    f"redaction.{name}: unknown value {value!r} (expected one of {known})") from None
-        _text(self.reason, "redaction.reason", MAX_LABEL_LENGTH)
-        _text(self.id, "redaction.id", 64)
+                    f"redaction.{name}: unknown value {short(value)} (expected one of {known})") from None
+        valid_text(self.reason, "redaction.reason", MAX_LABEL_LENGTH)
+        valid_text(self.id, "redaction.id", 64)
 
     def bounds(self) -> tuple[float, float, float, float]:
         """(x0, y0, x1, y1) in pixels."""
@@ -380,13 +363,16 @@ class KeyImage:
 
     def __post_init__(self) -> None:
         validate_uid(self.sop_instance_uid, "key_image.sop_instance_uid")
-        if not isinstance(self.file, str) or not self.file:
+        if not valid_text(self.file, "key_image.file", MAX_PATH_BYTES).strip():
             raise AnnotationError("key_image.file: the DICOM file path is required")
-        for name in ("rows", "columns", "frame"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise AnnotationError(f"key_image.{name}: expected a whole number >= 1, got {value!r}")
-        _text(self.caption, "key_image.caption", MAX_LABEL_LENGTH)
+        try:
+            check_path(self.file)
+        except InputFileError as exc:
+            raise AnnotationError(f"key_image.file: {exc.problem}") from None
+        whole(self.rows, "key_image.rows", high=MAX_IMAGE_SIDE)
+        whole(self.columns, "key_image.columns", high=MAX_IMAGE_SIDE)
+        whole(self.frame, "key_image.frame", high=MAX_FRAME)
+        valid_text(self.caption, "key_image.caption", MAX_LABEL_LENGTH)
         object.__setattr__(self, "overlays", tuple(self.overlays))
         object.__setattr__(self, "excerpts", tuple(self.excerpts))
         object.__setattr__(self, "read_only_shapes", tuple(self.read_only_shapes))
@@ -488,9 +474,9 @@ class Session:
         object.__setattr__(self, "text_overrides", tuple(self.text_overrides))
         object.__setattr__(self, "template_choices", _choices(self.template_choices))
         for index, kept in enumerate(self.text_overrides):
-            _text(kept, f"session.text_overrides[{index}]", MAX_LABEL_LENGTH)
-        _text(self.title, "session.title", MAX_LABEL_LENGTH)
-        _text(self.report_text, "session.report_text", 100_000)
+            valid_text(kept, f"session.text_overrides[{index}]", MAX_LABEL_LENGTH)
+        valid_text(self.title, "session.title", MAX_LABEL_LENGTH)
+        valid_text(self.report_text, "session.report_text", 100_000, multiline=True)
         if self.study_instance_uid is not None:
             validate_uid(self.study_instance_uid, "session.study_instance_uid")
         seen: set[tuple[str, int]] = set()
@@ -543,14 +529,15 @@ class Session:
         version = data.get("schema_version")
         if version != SCHEMA_VERSION:
             raise AnnotationError(
-                f"schema_version: this takehome reads version {SCHEMA_VERSION}, the file says {version!r}"
+                f"schema_version: this takehome reads version {SCHEMA_VERSION}, "
+                f"the file says {short(version)}"
             )
         images = _list(data.get("key_images", []), "key_images")
         template = data.get("template")
         language = data.get("language")
         for name, value in (("template", template), ("language", language)):
-            if value is not None and not isinstance(value, str):
-                raise AnnotationError(f"{name}: expected text or null, got {type(value).__name__}")
+            if value is not None:
+                valid_text(value, name, MAX_PATH_BYTES)
         return cls(
             key_images=tuple(
                 _indexed(KeyImage.from_dict, k, f"key_images[{i}]") for i, k in enumerate(images)
@@ -573,19 +560,20 @@ def _choices(pairs: Iterable[tuple[str, Any]]) -> tuple[tuple[str, ChoiceValue],
     out: dict[str, ChoiceValue] = {}
     for item in pairs:
         if not (isinstance(item, tuple) and len(item) == 2):
-            raise AnnotationError(f"session.template_choices: expected (setting, value) pairs, got {item!r}")
+            raise AnnotationError("session.template_choices: expected (setting, value) pairs, "
+                                  f"got {short(item)}")
         key, value = item
-        if not isinstance(key, str) or not key.strip():
-            raise AnnotationError(f"session.template_choices: setting names are text, got {key!r}")
+        if not isinstance(key, str) or not key.strip() or len(key) > 64:
+            raise AnnotationError(f"session.template_choices: setting names are text, got {short(key)}")
         if key in out:
-            raise AnnotationError(f"session.template_choices: setting {key!r} is given twice")
+            raise AnnotationError(f"session.template_choices: setting {short(key)} is given twice")
         if key == "language":
             raise AnnotationError("session.template_choices: the language is session.language")
         if not isinstance(value, str | int | float | bool):
             raise AnnotationError(f"session.template_choices.{key}: expected text, a number or "
                                   f"true/false, got {type(value).__name__}")
         if isinstance(value, str):
-            _text(value, f"session.template_choices.{key}", MAX_LABEL_LENGTH)
+            valid_text(value, f"session.template_choices.{key}", MAX_LABEL_LENGTH)
         out[key] = value
     return tuple(sorted(out.items()))
 

@@ -8,9 +8,12 @@ import tempfile
 from pathlib import Path
 
 from takehome.annotations.errors import AnnotationError, SessionFileError
+from takehome.annotations.input_file import InputFileError, printable_path, read_input_file
 from takehome.annotations.model import Session
 
 MAX_SESSION_BYTES = 20 * 1024 * 1024
+#: A session nests five levels (session, key images, image, overlays, points); room for growth.
+MAX_NESTING = 12
 
 
 def loads_session(text: str, *, source: str = "") -> Session:
@@ -21,6 +24,11 @@ def loads_session(text: str, *, source: str = "") -> Session:
         raise SessionFileError(source, "json", f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
     except RecursionError:
         raise SessionFileError(source, "json", "nested too deeply") from None
+    except ValueError:  # an integer of thousands of digits (Python's int_max_str_digits)
+        raise SessionFileError(source, "json", "holds a number too long to be a value of a session") from None
+    if _depth(data) > MAX_NESTING:
+        raise SessionFileError(source, "json", f"nested more than {MAX_NESTING} levels deep; "
+                                               "a session is never that deep")
     try:
         return Session.from_dict(data)
     except SessionFileError:
@@ -30,21 +38,31 @@ def loads_session(text: str, *, source: str = "") -> Session:
         raise SessionFileError(source, field, problem or "invalid") from None
 
 
+def _depth(data: object) -> int:
+    """How deeply lists and objects nest in parsed JSON (iterative: no recursion to exhaust)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
 def load_session(path: str | os.PathLike[str]) -> Session:
     """Load and validate a session file. Relative image paths stay relative to the file's folder."""
-    path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_SESSION_BYTES:
-            raise SessionFileError(str(path), "file", f"{size} bytes, larger than a session can be")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SessionFileError(str(path), "file", f"cannot be read ({exc.strerror})") from None
+        raw = read_input_file(path, limit=MAX_SESSION_BYTES, what="session file")
+    except InputFileError as exc:
+        raise SessionFileError(exc.path, "file", exc.problem) from None
+    shown = printable_path(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise SessionFileError(str(path), "file", "is not UTF-8 text") from None
-    return loads_session(text, source=str(path))
+        raise SessionFileError(shown, "file", "is not UTF-8 text") from None
+    return loads_session(text, source=shown)
 
 
 def dumps_session(session: Session) -> str:

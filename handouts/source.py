@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +14,13 @@ import pydicom
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
+from takehome.annotations.errors import AnnotationError
+from takehome.annotations.input_file import InputFileError, check_path, printable_path
+from takehome.annotations.values import validate_uid
 from takehome.handouts.errors import DecodeError, InputError
+
+#: Larger than any single DICOM image file takehome is meant to print from.
+MAX_DICOM_BYTES = 4 * 2**30
 
 _PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
 
@@ -46,9 +53,7 @@ def has_pixels(ds: Dataset) -> bool:
 
 def read_dataset(path: str | os.PathLike[str]) -> Dataset:
     """Read a DICOM file that holds an image; raise InputError naming the file otherwise."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    path = _regular_file(path)
     try:
         with warnings.catch_warnings():
             # pydicom warns about fixable oddities of real files; they are not the user's to act on
@@ -69,7 +74,51 @@ def read_dataset(path: str | os.PathLike[str]) -> Dataset:
         raise InputError(f"{path}: holds no image (no Pixel Data); choose an image file")
     if "SOPInstanceUID" not in ds:
         raise InputError(f"{path}: has no SOP Instance UID, so it cannot be referenced")
+    _check_image_module(path, ds)
     return ds
+
+
+def _regular_file(path: str | os.PathLike[str]) -> Path:
+    """``path`` checked (NUL, length, ``~user``) and naming an existing regular file of a sane size."""
+    try:
+        checked = check_path(path)
+        info = checked.stat()
+    except InputFileError as exc:
+        raise InputError(str(exc)) from None
+    except FileNotFoundError:
+        raise InputError(f"{printable_path(path)}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{printable_path(path)}: cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{printable_path(path)}: not a regular file (a folder, device or pipe); "
+                         "give a DICOM file")
+    if info.st_size > MAX_DICOM_BYTES:
+        raise InputError(f"{checked}: {info.st_size} bytes is more than takehome reads from one "
+                         f"DICOM file ({MAX_DICOM_BYTES // 2**30} GB)")
+    return checked
+
+
+def _check_image_module(path: Path, ds: Dataset) -> None:
+    """Rows, Columns, Samples per Pixel and bit depth present and sane, so decoding cannot trip."""
+    with quiet_pydicom():
+        for keyword, low, high in (("Rows", 1, 65535), ("Columns", 1, 65535), ("BitsAllocated", 1, 64),
+                                   ("SamplesPerPixel", 1, 4)):
+            try:
+                value = ds.get(keyword)
+                number = None if value is None or value == "" else int(value)
+            except (TypeError, ValueError):
+                number = None
+            if keyword in ("Rows", "Columns") and number is None:
+                raise InputError(f"{path}: the image has no {keyword}; the file is damaged "
+                                 "or not an image")
+            if number is not None and not low <= number <= high:
+                raise InputError(f"{path}: {keyword} is {number}, outside {low} to {high}; "
+                                 "the file is damaged")
+        if "SOPInstanceUID" in ds:
+            try:
+                validate_uid(str(ds.SOPInstanceUID), "SOP Instance UID")
+            except AnnotationError as exc:
+                raise InputError(f"{path}: {exc}; the file is damaged") from None
 
 
 def _read(path: Path) -> Dataset:

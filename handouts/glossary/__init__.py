@@ -25,8 +25,12 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from takehome.annotations.input_file import InputFileError, read_input_file
 from takehome.handouts.errors import InputError
 from takehome.handouts.i18n import check_language
+
+#: A department glossary larger than this is not a list of words for patients.
+MAX_GLOSSARY_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +63,17 @@ class Glossary:
     def with_additions(self, additions: Mapping[str, str]) -> Glossary:
         """A copy with department words added; a word already present has its explanation replaced."""
         entries = list(self.entries)
+        where: dict[str, int] = {}  # folded term -> index of its entry (first entry wins, as before)
+        for index, entry in enumerate(entries):
+            for term in entry.terms:
+                where.setdefault(fold(term), index)
         for word, plain in additions.items():
             key = fold(word)
-            for index, entry in enumerate(entries):
-                if any(fold(t) == key for t in entry.terms):
-                    entries[index] = GlossaryEntry(entry.id, entry.terms, plain)
-                    break
+            if key in where:
+                entry = entries[where[key]]
+                entries[where[key]] = GlossaryEntry(entry.id, entry.terms, plain)
             else:
+                where[key] = len(entries)
                 entries.append(GlossaryEntry(f"department:{key}", (word,), plain))
         return Glossary(self.language, tuple(entries))
 
@@ -127,7 +135,7 @@ def find_terms(glossary: Glossary, texts: Iterable[str]) -> tuple[GlossaryEntry,
                 for match in _pattern(term, glossary.language).finditer(folded):
                     found.append((index, match.start(), match.start() - match.end(), entry))
     found.sort(key=lambda item: (item[0], item[1], item[2]))
-    chosen: list[GlossaryEntry] = []
+    chosen: dict[GlossaryEntry, None] = {}  # ordered, each entry once
     covered: dict[int, list[tuple[int, int]]] = {}
     for index, start, neg_length, entry in found:
         end = start - neg_length
@@ -135,8 +143,7 @@ def find_terms(glossary: Glossary, texts: Iterable[str]) -> tuple[GlossaryEntry,
         if any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans):
             continue  # inside a longer term already chosen
         spans.append((start, end))
-        if entry not in chosen:
-            chosen.append(entry)
+        chosen.setdefault(entry, None)
     return tuple(chosen)
 
 
@@ -169,9 +176,12 @@ def load_additions(path: Path, language: str) -> dict[str, str]:
     """A department's words for ``language`` from its glossary TOML (``[<lang>] word = "plain"``)."""
     code = check_language(language)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{path}: the department glossary cannot be read ({exc})") from None
+        text = read_input_file(path, limit=MAX_GLOSSARY_BYTES, what="department glossary").decode("utf-8")
+        data = tomllib.loads(text)
+    except InputFileError as exc:
+        raise InputError(str(exc)) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise InputError(f"{path}: the department glossary cannot be read ({type(exc).__name__})") from None
     for key, table in data.items():
         check_language(key, f"{path}: table [{key}]")
         if not isinstance(table, dict) or not all(

@@ -8,6 +8,7 @@ may instead name its own TrueType files; they are checked when the template load
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -17,7 +18,9 @@ from pathlib import Path
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfgen import canvas
 
+from takehome.annotations.input_file import InputFileError, read_input_file
 from takehome.handouts.errors import InputError
 
 
@@ -98,12 +101,32 @@ def file_fonts(regular: Path, bold: Path) -> FontPair:
     return _pair(*names)
 
 
+#: Letters a handout prints in every language it ships (a template's font must have them all).
+_TRIAL_TEXT = "Your imaging results 0123456789 ÁÉÍÓÚÑáéíóúñü¿?¡!"
+#: A font file larger than this is not a text face a handout needs.
+MAX_FONT_BYTES = 32 * 1024 * 1024
+
+
 def check_font_file(path: Path) -> None:
-    """Raise InputError unless ``path`` is a TrueType font reportlab can embed."""
+    """Raise InputError unless ``path`` is a TrueType font reportlab can parse, subset and embed.
+
+    The font is embedded in a throw-away page, so a truncated or damaged file fails here, at load,
+    and not half-way through a build.
+    """
     try:
-        TTFont("TakehomeCheck", str(path))
-    except (TTFError, OSError, ValueError) as exc:
-        raise InputError(f"{path}: not a usable TrueType font ({exc}); give a .ttf file") from None
+        data = read_input_file(path, limit=MAX_FONT_BYTES, what="font")
+    except InputFileError as exc:
+        raise InputError(str(exc)) from None
+    try:
+        font = TTFont(f"TakehomeCheck-{hashlib.sha1(data).hexdigest()[:12]}", io.BytesIO(data))
+        page = canvas.Canvas(io.BytesIO())
+        pdfmetrics.registerFont(font)
+        page.setFont(font.fontName, 12)
+        page.drawString(10, 10, _TRIAL_TEXT)
+        page.save()
+    except Exception as exc:  # reportlab's TrueType parser raises struct, index, key and TTF errors
+        raise InputError(f"{path}: not a usable TrueType font ({type(exc).__name__}: "
+                         f"{str(exc)[:120]}); give a complete .ttf file") from None
 
 
 def register_fonts() -> tuple[str, str]:

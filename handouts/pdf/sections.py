@@ -193,8 +193,12 @@ def text_rows(text: str, limit: int = ROW_CHARACTERS) -> list[str]:
 def excerpt_box(texts: tuple[str, ...], look: Look, width: float) -> Table:
     """The report notes in a tinted panel; long notes continue over pages (one row per piece)."""
     rows: list[list[Any]] = [[para(look.tr.gettext("From your report"), look.styles["box_head"])]]
+    style = look.styles["excerpt"]
+    # a row must fit a page at any print size and width: about eight lines of this style's letters
+    per_line = max(1, int(width / (style.fontSize * 0.6)))
+    limit = max(24, min(ROW_CHARACTERS, per_line * 8))
     for text in texts:
-        rows += [[para(piece, look.styles["excerpt"])] for piece in text_rows(text)]
+        rows += [[para(piece, style)] for piece in text_rows(text, limit)]
     table = boxed(rows, look, width)
     table.repeatRows = 1
     return table

@@ -12,6 +12,7 @@ from takehome.handouts.i18n import LANGUAGES
 from takehome.handouts.templates.load import load_template_file
 from takehome.handouts.templates.model import IMAGES_PER_PAGE, ExcerptPosition, TemplateSource
 from takehome.handouts.templates.sources import all_entries, available, load_entry
+from takehome.handouts.templates.worst_case import check_worst_case
 
 
 class _Choice(argparse.Action):
@@ -66,6 +67,7 @@ def run_templates(args: argparse.Namespace) -> int:
                 print(f"{'':<20} {description}")
         return 0
     template = load_template_file(args.file, TemplateSource.USER)
+    layouts = check_worst_case(template, str(args.file))
     locked = [s.key for s in template.settings() if s.locked]
     print(f"{args.file}: OK, template {template.name!r}")
     print(f"  page {template.page_size}, margins {template.margin_mm:g} mm, {template.images_per_page} "
@@ -74,5 +76,6 @@ def run_templates(args: argparse.Namespace) -> int:
     print(f"  sections: {', '.join(template.sections)}")
     print(f"  clinician may change: {', '.join(sorted(template.may_change)) or 'nothing'}")
     print(f"  locked: {', '.join(locked) or 'nothing'}")
+    print(f"  the longest handout a session can hold lays out in all {layouts} open layout(s)")
     sys.stdout.flush()
     return 0

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from takehome.annotations.input_file import InputFileError, read_input_file
 from takehome.handouts.errors import InputError
 from takehome.handouts.pdf.fonts import check_font_file
 from takehome.handouts.templates.logo import check_logo
@@ -19,6 +20,8 @@ from takehome.handouts.templates.model import SETTINGS, Template, TemplateSource
 
 #: A template file larger than this is certainly not a template.
 MAX_TEMPLATE_BYTES = 256 * 1024
+#: Deepest nesting of arrays and tables a template may use (a template needs three).
+MAX_NESTING = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,24 +217,62 @@ def _check_font(path: Path, where: str) -> None:
 
 def load_template_file(path: str | Path, source: TemplateSource = TemplateSource.USER) -> Template:
     """Read and validate a template TOML file; its name is the file name without ``.toml``."""
-    file = Path(path)
     try:
-        if file.stat().st_size > MAX_TEMPLATE_BYTES:
-            raise InputError(f"{file}: {file.stat().st_size} bytes is too big for a template "
-                             f"(at most {MAX_TEMPLATE_BYTES // 1024} KB)")
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{file}: template file not found") from None
-    except OSError as exc:
-        raise InputError(f"{file}: template cannot be read ({exc.strerror})") from None
+        raw = read_input_file(path, limit=MAX_TEMPLATE_BYTES, what="template")
+    except InputFileError as exc:
+        raise InputError(str(exc)) from None
+    file = Path(path).expanduser()
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{file}: a template must be UTF-8 text") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{file}: not valid TOML ({exc})") from None
+    data = parse_toml(text, str(file))
     name = template_name(file.stem)
     return parse_template(data, name=name, where=str(file), folder=file.parent, source=source, path=file)
+
+
+def parse_toml(text: str, where: str) -> dict[str, Any]:
+    """Parsed TOML, nested at most MAX_NESTING deep; any problem is an InputError naming ``where``."""
+    if nesting_depth(text) > MAX_NESTING:
+        raise InputError(f"{where}: tables, arrays or inline tables nest more than {MAX_NESTING} levels "
+                         "deep; a template never needs that")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{where}: not valid TOML ({exc})") from None
+    except RecursionError:  # defence in depth: nesting_depth bounds it first
+        raise InputError(f"{where}: not valid TOML (nested too deeply)") from None
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest bracket nesting in TOML text, outside strings and comments (a linear scan)."""
+    depth = deepest = 0
+    quote = ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if text.startswith(quote, index):
+                index += len(quote)
+                quote = ""
+                continue
+            if char == "\\" and not quote.startswith("'"):
+                index += 1
+        elif char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, index) else char
+            index += len(quote)
+            continue
+        elif char == "#":
+            newline = text.find("\n", index)
+            index = len(text) if newline < 0 else newline
+            continue
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        index += 1
+    return deepest
 
 
 def template_name(text: str) -> str:

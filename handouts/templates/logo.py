@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from pathlib import Path
@@ -9,11 +10,14 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from takehome.annotations.input_file import InputFileError, read_input_file
 from takehome.handouts.errors import InputError
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 4000
 MIN_LOGO_PIXELS = 16
+#: Largest width, height or coordinate an SVG logo may use (points or user units).
+MAX_SVG_EXTENT = 100_000
 #: SVG features that could reach outside the file or run code: refused, as templates are data only.
 _SVG_FORBIDDEN = re.compile(r"<!DOCTYPE|<!ENTITY|<script|<foreignObject|<image\b|(?:xlink:)?href\s*=\s*[\"']"
                             r"(?!#)", re.IGNORECASE)
@@ -49,9 +53,11 @@ def check_logo(path: Path, where: str = "logo") -> None:
 
 
 def load_svg(path: Path, where: str = "logo") -> Any:
-    """The SVG as a reportlab drawing; external references and scripts are refused."""
+    """The SVG as a reportlab drawing; external references, scripts and absurd sizes are refused."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input_file(path, limit=MAX_LOGO_BYTES, what="logo").decode("utf-8")
+    except InputFileError as exc:
+        raise InputError(f"{where}: {exc.problem}") from None
     except UnicodeDecodeError:
         raise InputError(f"{where}: {path.name} is not an SVG (not UTF-8 text)") from None
     if "<svg" not in text:
@@ -67,4 +73,17 @@ def load_svg(path: Path, where: str = "logo") -> Any:
         raise InputError(f"{where}: {path.name} is not a readable SVG ({type(exc).__name__})") from None
     if drawing is None or drawing.width <= 0 or drawing.height <= 0:
         raise InputError(f"{where}: {path.name} is not a readable SVG (no size)")
+    _check_svg_extent(drawing, path, where)
     return drawing
+
+
+def _check_svg_extent(drawing: Any, path: Path, where: str) -> None:
+    """Refuse a drawing whose size or shapes reach beyond MAX_SVG_EXTENT (a PDF cannot hold them)."""
+    try:
+        bounds = drawing.getBounds()
+    except Exception:  # reportlab raises ValueError/TypeError/ZeroDivisionError on degenerate shapes
+        raise InputError(f"{where}: {path.name} is not a readable SVG (its shapes have no extent)") from None
+    values = [float(drawing.width), float(drawing.height), *(float(v) for v in bounds or ())]
+    if not all(math.isfinite(v) and abs(v) <= MAX_SVG_EXTENT for v in values):
+        raise InputError(f"{where}: {path.name} is drawn beyond {MAX_SVG_EXTENT:g} units (its size or "
+                         "a shape is absurdly large); give a logo drawn at a normal size")

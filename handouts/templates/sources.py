@@ -15,6 +15,7 @@ from pathlib import Path
 
 import platformdirs
 
+from takehome.annotations.input_file import InputFileError, check_path
 from takehome.handouts.errors import InputError
 from takehome.handouts.templates.load import load_template_file, template_name
 from takehome.handouts.templates.model import Template, TemplateSource
@@ -107,7 +108,10 @@ def resolve_template(name_or_path: str | os.PathLike[str] | Template | None) -> 
     if isinstance(name_or_path, Template):
         return name_or_path
     text = str(name_or_path) if name_or_path is not None else DEFAULT_TEMPLATE
-    path = Path(text).expanduser()
+    try:
+        path = check_path(text)
+    except InputFileError as exc:
+        raise InputError(f"template {exc}") from None
     if path.suffix.lower() == ".toml" or os.sep in text or (path.exists() and path.is_file()):
         return load_template_file(path, TemplateSource.USER)
     name = template_name(text)

@@ -202,7 +202,7 @@ def test_templates_are_data_only(tmp_path: Path) -> None:
 def test_unknown_name_lists_what_exists() -> None:
     with pytest.raises(InputError, match=r"no template of that name \(available: .*standard"):
         resolve_template("nonexistent-template")
-    with pytest.raises(InputError, match="template file not found"):
+    with pytest.raises(InputError, match="template cannot be read \\(no such file\\)"):
         resolve_template("/nowhere/dept.toml")
 
 
