@@ -20,3 +20,13 @@ class SessionFileError(AnnotationError):
         self.problem = problem
         where = f"{path}: " if path else ""
         super().__init__(f"{where}{field}: {problem}")
+
+
+class NewerSessionError(SessionFileError):
+    """A session file was written by a newer takehome (a higher schema version than this one reads)."""
+
+    def __init__(self, path: str, found: int, supported: int) -> None:
+        self.found = found
+        self.supported = supported
+        super().__init__(path, "schema_version", f"written by a newer takehome (version {found}; this one "
+                                                 f"reads version {supported}); update takehome to open it")

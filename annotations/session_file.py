@@ -7,9 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from takehome.annotations.errors import AnnotationError, SessionFileError
+from takehome.annotations.errors import AnnotationError, NewerSessionError, SessionFileError
 from takehome.annotations.input_file import InputFileError, printable_path, read_input_file
-from takehome.annotations.model import Session
+from takehome.annotations.model import SCHEMA_VERSION, Session
 
 MAX_SESSION_BYTES = 20 * 1024 * 1024
 #: A session nests five levels (session, key images, image, overlays, points); room for growth.
@@ -29,6 +29,9 @@ def loads_session(text: str, *, source: str = "") -> Session:
     if _depth(data) > MAX_NESTING:
         raise SessionFileError(source, "json", f"nested more than {MAX_NESTING} levels deep; "
                                                "a session is never that deep")
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        raise NewerSessionError(source, version, SCHEMA_VERSION)
     try:
         return Session.from_dict(data)
     except SessionFileError:

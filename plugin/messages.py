@@ -77,13 +77,18 @@ class MessageBar(QFrame):
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def describe_error(exc: BaseException) -> str:
-    """A one-paragraph message for the clinician (project errors already say what and what to do)."""
+def describe_error(exc: BaseException, *, autosaved: bool = True) -> str:
+    """A one-paragraph message for the clinician (project errors already say what and what to do).
+
+    ``autosaved`` False (the autosave is failing or off) drops the reassurance that work is saved.
+    """
     if isinstance(exc, TakehomeError):
         return str(exc)
     if isinstance(exc, MemoryError):
         return "Not enough memory for this image or handout; close other studies and try again."
-    return (f"Something unexpected went wrong ({type(exc).__name__}: {exc}). Your work is autosaved; "
+    saved = ("Your work is autosaved" if autosaved else
+             "Your work is NOT autosaved (see the earlier message): export the handout before closing")
+    return (f"Something unexpected went wrong ({type(exc).__name__}: {exc}). {saved}; "
             "please report this problem.")
 
 
@@ -95,7 +100,8 @@ def guarded(method: F) -> F:
         try:
             return method(self, *args, **kwargs)
         except Exception as exc:
-            self.messages.error(describe_error(exc))
+            autosaver = getattr(self, "autosaver", None)
+            self.messages.error(describe_error(exc, autosaved=autosaver is None or autosaver.healthy))
             return None
 
     return wrapper  # type: ignore[return-value]

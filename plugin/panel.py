@@ -26,7 +26,7 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
-from takehome.annotations.errors import AnnotationError, SessionFileError, TakehomeError
+from takehome.annotations.errors import AnnotationError, TakehomeError
 from takehome.annotations.model import Crop, KeyImage, Overlay, Session, ShapeKind, Window
 from takehome.annotations.spacing import line_length
 from takehome.handouts.build import BuildResult
@@ -195,22 +195,15 @@ class TakehomePanel(ToolbarMixin, QWidget):
         except TakehomeError as exc:
             self.messages.error(describe_error(exc))
         self.autosaver = Autosaver(study_key(uid, [i.sop_instance_uid for i in images]))
-        saved: Session | None = None
-        try:
-            saved = self.autosaver.load()
-        except SessionFileError as exc:
-            kept = self.autosaver.set_aside()
-            where = f" (kept as {kept.name})" if kept is not None else ""
-            self.messages.show_message(f"The autosaved work for this study could not be read{where}: "
-                                       f"{exc.problem}. A new handout was started.", "warning")
+        restored = self.autosaver.restore()
+        saved = restored.session
+        if restored.message:
+            self.messages.show_message(restored.message, restored.level)
         if saved is None:
             try:
                 saved = Session(study_instance_uid=uid)
             except AnnotationError:
                 saved = Session()
-        elif saved.key_images:
-            self.messages.show_message(f"Restored your work on this study: {len(saved.key_images)} "
-                                       "key image(s).", "info")
         self.store.reset(saved)
         self._set_focus(self._host.current_image())
 
