@@ -5,11 +5,36 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-
-from takehome.plugin.standalone.host import StandaloneHost
-from takehome.plugin.standalone.study import Series, Study, scan
+from typing import Any
 
 __all__ = ["Series", "StandaloneHost", "Study", "main", "scan"]
+
+EXIT_NO_QT = 2
+NO_QT = ("takehome-viewer: error: no Qt binding is installed ({reason}); install the viewer with "
+         "`pip install 'takehome[viewer]'` (PySide6), or use the `takehome` command line")
+
+
+def __getattr__(name: str) -> Any:
+    """The host and the study scanner need Qt: imported on first use, so ``main`` can say when Qt is
+    missing instead of failing at import with a traceback."""
+    if name == "StandaloneHost":
+        from takehome.plugin.standalone import host
+
+        return host.StandaloneHost
+    if name in ("Series", "Study", "scan"):
+        from takehome.plugin.standalone import study
+
+        return getattr(study, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _qt_missing() -> str | None:
+    """Why Qt cannot be used (qtpy or every binding missing), or None when it can."""
+    try:
+        import qtpy  # noqa: F401  (qtpy picks the binding when imported)
+    except Exception as exc:  # ImportError, or qtpy's QtBindingsNotFoundError (a PythonQtError)
+        return type(exc).__name__
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the viewer; returns the application's exit code."""
     args = _parser().parse_args(argv)
+    missing = _qt_missing()
+    if missing is not None:
+        print(NO_QT.format(reason=missing), file=sys.stderr)
+        return EXIT_NO_QT
     from qtpy.QtCore import QTimer
     from qtpy.QtWidgets import QApplication
 
