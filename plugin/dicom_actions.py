@@ -51,8 +51,11 @@ def describe_result(result: ArchiveResult, peer: Peer) -> tuple[str, str]:
     stored, total = len(result.report.stored), len(result.report.outcomes)
     notes = "".join(f" Note: {note}." for note in result.written.notes)
     if result.complete:
+        kept = next((o.message.split("; kept: ", 1)[1] for o in result.report.stored
+                     if not o.removed and "; kept: " in o.message), "")
+        copies = f" A copy stays in {result.folder}: {kept}." if kept else ""
         return "info", (f"Stored {stored} of {total} DICOM object(s) on {peer}: key images, drawings and "
-                        f"the handout are in the patient's record.{notes}")
+                        f"the handout are in the patient's record.{notes}{copies}")
     failed = "; ".join(f"{o.path.name.split('_', 1)[0]}: {o.message}" for o in result.report.failed)
     return "error", (f"Only {stored} of {total} object(s) were stored on {peer} ({failed}). The others "
                      f"were kept in {result.folder}: fix the cause and send again.")

@@ -1,8 +1,9 @@
 """Archiving a consultation on the PACS in one call (what the plugin's "Send to PACS" button runs).
 
 The objects are first written to an outbox folder on this computer, then sent; each file is
-deleted only after the PACS confirmed it, so whatever was not stored stays in the outbox and can
-be sent again with ``takehome send <outbox folder> --to …``.
+deleted only after the PACS stored it and committed to keeping it (storage commitment), so whatever
+was not stored, or not committed, stays in the outbox and can be sent again with
+``takehome send <outbox folder> --to …`` (same UIDs: the PACS never files it twice).
 """
 
 from __future__ import annotations
@@ -53,11 +54,16 @@ class ArchiveResult:
     def complete(self) -> bool:
         return not self.report.failed
 
+    @property
+    def kept(self) -> list[Path]:
+        """Stored files still in the outbox (the PACS did not commit to keeping them)."""
+        return [o.path for o in self.report.stored if not o.removed]
+
 
 def archive_session(session: Session, pdf: bytes | None, peer: Peer, *,
                     base_dir: str | os.PathLike[str] | None = None, outbox: Path | None = None,
                     calling_ae: str = DEFAULT_CALLING_AE, timeout: float = DEFAULT_TIMEOUT,
-                    progress: Progress | None = None) -> ArchiveResult:
+                    commit_port: int | None = None, progress: Progress | None = None) -> ArchiveResult:
     """Write the session's DICOM objects (and the handout ``pdf``) to an outbox folder, send them.
 
     Raises SendError (association failed: every file kept) or a HandoutError (objects not built).
@@ -69,7 +75,7 @@ def archive_session(session: Session, pdf: bytes | None, peer: Peer, *,
     written = write_objects(objects, folder, state_notes(loaded))
     try:
         report = send_files(list(written.files), peer, calling_ae=calling_ae, timeout=timeout,
-                            remove_sent=True, progress=progress)
+                            remove_sent=True, commit_port=commit_port, progress=progress)
     except SendError as exc:
         raise SendError(f"{exc}. The objects were kept in {folder}.") from None
     if not report.failed:

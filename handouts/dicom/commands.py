@@ -9,7 +9,7 @@ from typing import Any
 
 from takehome.annotations.model import Session
 from takehome.annotations.session_file import load_session
-from takehome.handouts.dicom.errors import DicomExportError
+from takehome.handouts.dicom.errors import DicomExportError, SendError
 from takehome.handouts.dicom.export import DicomExport, export_dicom
 from takehome.handouts.dicom.send import DEFAULT_CALLING_AE, DEFAULT_TIMEOUT, Peer, collect_files, send_files
 
@@ -35,7 +35,11 @@ def add_send_command(commands: Any) -> None:
     send.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                       help=f"seconds to wait for the PACS at each step (default {DEFAULT_TIMEOUT:g})")
     send.add_argument("--remove-sent", action="store_true",
-                      help="delete each file once the PACS confirmed it was stored")
+                      help="delete each file once the PACS stored it and committed to keeping it "
+                           "(storage commitment); without commitment the files are kept")
+    send.add_argument("--commit-port", type=int, metavar="PORT",
+                      help="with --remove-sent: the port this workstation listens on for the PACS's "
+                           "storage commitment report (as configured in the PACS for --aet)")
 
 
 def _session_for(args: argparse.Namespace) -> tuple[Session, Path | None]:
@@ -74,13 +78,18 @@ def write_dicom_for(args: argparse.Namespace, pdf_path: Path | None) -> DicomExp
 def run_send(args: argparse.Namespace) -> int:
     """Send a folder; one line per file; exit 3 when any file was not stored."""
     peer = Peer.parse(args.to)
+    if args.commit_port is not None and not 1 <= args.commit_port <= 65535:
+        raise SendError(f"--commit-port: port {args.commit_port} must be between 1 and 65535")
+    if args.commit_port is not None and not args.remove_sent:
+        raise SendError("--commit-port: only used with --remove-sent (storage commitment before removing)")
     files = collect_files(args.folder)
 
     def progress(index: int, total: int, path: Path) -> None:
         print(f"[{index}/{total}] {path.name}", file=sys.stderr)
 
     report = send_files(files, peer, calling_ae=args.aet, timeout=args.timeout,
-                        remove_sent=args.remove_sent, progress=progress if sys.stderr.isatty() else None)
+                        remove_sent=args.remove_sent, commit_port=args.commit_port,
+                        progress=progress if sys.stderr.isatty() else None)
     for outcome in report.outcomes:
         removed = " (removed locally)" if outcome.removed else ""
         print(f"{outcome.path.name}: {outcome.message}{removed}")

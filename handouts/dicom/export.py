@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydicom.dataset import Dataset
 
@@ -16,6 +19,7 @@ from takehome.handouts.dicom.errors import DicomExportError
 from takehome.handouts.dicom.header import narrowest_charset, write_dataset
 from takehome.handouts.dicom.ko import key_object_selection
 from takehome.handouts.dicom.pr import has_state, presentation_states
+from takehome.handouts.dicom.validate import check_dataset
 from takehome.handouts.errors import DeidentificationError
 from takehome.handouts.prepare import LoadedImage, load_images
 
@@ -108,7 +112,57 @@ def dicom_objects(session: Session, loaded: Sequence[LoadedImage], pdf: bytes | 
 def _finish(objects: list[DicomObject]) -> list[DicomObject]:
     for obj in objects:
         narrowest_charset(obj.dataset)
+        stable_uids(obj)
+        check_dataset(obj.dataset, obj.kind)
     return objects
+
+
+#: Value representations whose values change with the moment of writing, not with the content.
+_MOMENT_VRS = frozenset({"DA", "TM", "DT"})
+#: The namespace of takehome's content-derived UIDs (a fixed random UUID: never change it).
+_UID_NAMESPACE = uuid.UUID("5d0b7c3e-8f0a-4d7e-9a55-2f1b6c4e9d21")
+
+
+def stable_uids(obj: DicomObject) -> None:
+    """Give the object SOP Instance and Series UIDs derived from its content.
+
+    The same handout (same images, drawings, texts, PDF) gets the same UIDs whenever it is built or
+    sent again, so a retry or a re-send never files it twice in a PACS; any change of content gives
+    new UIDs, as DICOM requires of a changed instance. Dates and times are left out of the digest
+    (they say when, not what).
+    """
+    ds = obj.dataset
+    digest = hashlib.sha256()
+    _feed(digest, ds, top=True)
+    seed = digest.hexdigest()
+    ds.SOPInstanceUID = content_uid(f"{obj.kind}/instance/{seed}")
+    ds.SeriesInstanceUID = content_uid(f"{obj.kind}/series/{seed}")
+    if getattr(ds, "file_meta", None) is not None:
+        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+
+
+def content_uid(name: str) -> str:
+    """A UID derived from ``name``: a name-based UUID (version 5) in the 2.25 form of PS3.5 B.2."""
+    return f"2.25.{uuid.uuid5(_UID_NAMESPACE, name).int}"
+
+
+def _feed(digest: Any, ds: Dataset, *, top: bool = False) -> None:
+    """Hash every element's tag and value, nested items included, but not moments or own UIDs."""
+    for element in ds:
+        if element.VR in _MOMENT_VRS or (top and element.keyword in ("SOPInstanceUID", "SeriesInstanceUID")):
+            continue
+        digest.update(f"{element.tag}{element.VR}".encode())
+        if element.VR == "SQ":
+            for item in element.value or ():
+                digest.update(b"<item>")
+                _feed(digest, item)
+            digest.update(b"</sq>")
+        elif element.keyword == "ICCProfile":  # its header's creation date-time (bytes 24-35) is a moment
+            digest.update(element.value[:24] + element.value[36:])
+        elif isinstance(element.value, bytes):
+            digest.update(element.value)
+        else:
+            digest.update(repr(element.value).encode("utf-8", "surrogatepass"))
 
 
 def state_notes(loaded: Sequence[LoadedImage]) -> tuple[str, ...]:

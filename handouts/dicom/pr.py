@@ -130,10 +130,14 @@ def _displayed_area(key: KeyImage, view: Dataset) -> Dataset:
         area.DisplayedAreaTopLeftHandCorner = [1, 1]
         area.DisplayedAreaBottomRightHandCorner = [key.columns, key.rows]
     else:
+        # whole pixels, at least two on each side where the image has them: a corner equal to the
+        # other is not an area (validators reject it), a 1 x 1 crop included
         c = key.crop
-        area.DisplayedAreaTopLeftHandCorner = [math.floor(c.x) + 1, math.floor(c.y) + 1]
-        area.DisplayedAreaBottomRightHandCorner = [min(key.columns, math.ceil(c.x + c.width)),
-                                                   min(key.rows, math.ceil(c.y + c.height))]
+        left, top = math.floor(c.x) + 1, math.floor(c.y) + 1
+        right = min(key.columns, max(math.ceil(c.x + c.width), left + 1))
+        bottom = min(key.rows, max(math.ceil(c.y + c.height), top + 1))
+        area.DisplayedAreaTopLeftHandCorner = [min(left, max(1, right - 1)), min(top, max(1, bottom - 1))]
+        area.DisplayedAreaBottomRightHandCorner = [right, bottom]
     area.PresentationSizeMode = "SCALE TO FIT"
     ratio = view.get("PixelAspectRatio")
     area.PresentationPixelAspectRatio = [int(v) for v in ratio] if ratio and len(ratio) == 2 else [1, 1]

@@ -1,8 +1,9 @@
 """Storing takehome's DICOM objects on a PACS with C-STORE (pynetdicom).
 
 Files are sent exactly as written (the dataset bytes are streamed from disk), one association for
-the lot. Each file's outcome is reported; a file is removed locally only when asked to and only
-after the peer answered its C-STORE with Success.
+the lot. Each file's outcome is reported; a file is removed locally only when asked to, only after
+the peer answered its C-STORE with Success and then committed to keeping it (Storage Commitment,
+``commitment.py``). A PACS without storage commitment keeps the files, and the reason is said.
 """
 
 from __future__ import annotations
@@ -13,16 +14,18 @@ import re
 import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydicom.filereader import read_file_meta_info
 from pydicom.uid import UID
-from pynetdicom import AE, _config
+from pynetdicom import AE, _config, evt
 from pynetdicom.association import Association
 from pynetdicom.presentation import build_context
 from pynetdicom.transport import AssociationSocket
 
+from takehome.handouts.dicom.commitment import STORAGE_COMMITMENT, ReportWaiter, listening
+from takehome.handouts.dicom.commitment import request as request_commitment
 from takehome.handouts.dicom.errors import SendError
 
 DEFAULT_CALLING_AE = "TAKEHOME"
@@ -118,6 +121,7 @@ class _Item:
     path: Path
     sop_class: UID
     transfer_syntax: UID
+    sop_instance: str
 
 
 def collect_files(folder: str | os.PathLike[str]) -> list[Path]:
@@ -144,7 +148,8 @@ def _is_part10(path: Path) -> bool:
 def _item(path: Path) -> _Item:
     try:
         meta = read_file_meta_info(path)
-        return _Item(path, UID(meta.MediaStorageSOPClassUID), UID(meta.TransferSyntaxUID))
+        return _Item(path, UID(meta.MediaStorageSOPClassUID), UID(meta.TransferSyntaxUID),
+                     str(meta.MediaStorageSOPInstanceUID))
     except Exception:
         raise SendError(f"{path}: not a readable DICOM file (its file meta information is missing or "
                         "damaged); nothing was sent") from None
@@ -236,11 +241,13 @@ def _status_message(status: int) -> str:
 
 def send_files(files: Sequence[str | os.PathLike[str]], peer: Peer, *,
                calling_ae: str = DEFAULT_CALLING_AE, timeout: float = DEFAULT_TIMEOUT,
-               remove_sent: bool = False, progress: Progress | None = None) -> SendReport:
+               remove_sent: bool = False, commit_port: int | None = None,
+               progress: Progress | None = None) -> SendReport:
     """C-STORE each file to ``peer``; raise SendError when no association can be made.
 
-    Per-file refusals are reported in the result, not raised. With ``remove_sent`` a file is
-    deleted only after the peer answered Success for it.
+    Per-file refusals are reported in the result, not raised. With ``remove_sent`` a file is deleted
+    only after the peer answered Success for it and committed to keeping it (Storage Commitment; its
+    report comes on the association, or on ``commit_port`` where this AE listens for it).
     """
     if not _AE_RE.match(calling_ae):
         raise SendError(f"--aet: AE title {calling_ae!r} must be 1 to 16 printable characters")
@@ -253,40 +260,92 @@ def send_files(files: Sequence[str | os.PathLike[str]], peer: Peer, *,
     for name in ("acse_timeout", "dimse_timeout", "network_timeout", "connection_timeout"):
         setattr(ae, name, timeout)
     contexts = sorted({(i.sop_class, i.transfer_syntax) for i in items})
-    if len(contexts) > 128:
-        raise SendError(f"{len(contexts)} kinds of objects: more than one association can carry (128)")
+    if len(contexts) > 127:
+        raise SendError(f"{len(contexts)} kinds of objects: more than one association can carry (127)")
     requested = [build_context(sop, [ts]) for sop, ts in contexts]
+    if remove_sent:
+        requested.append(build_context(STORAGE_COMMITMENT))
     report = SendReport()
-    with _quiet_network() as log:
+    waiter = ReportWaiter()
+    with _quiet_network() as log, listening(calling_ae, commit_port, waiter):
         try:
-            assoc = ae.associate(peer.host, peer.port, contexts=requested, ae_title=peer.ae_title)
+            assoc = ae.associate(peer.host, peer.port, contexts=requested, ae_title=peer.ae_title,
+                                 evt_handlers=[(evt.EVT_N_EVENT_REPORT, waiter.handle)])
         except OSError as exc:  # the host name does not resolve
             raise SendError(f"{peer}: host {peer.host!r} not found ({exc.strerror or exc}); check its "
                             "name or use its IP address") from None
         if not assoc.is_established:
             raise _association_error(assoc, peer, calling_ae, timeout, log.messages)
         try:
-            for index, item in enumerate(items, start=1):
-                if progress is not None:
-                    progress(index, len(items), item.path)
-                report.outcomes.append(_store(assoc, item, remove_sent, timeout))
-                if not assoc.is_established:
-                    for rest in items[index:]:
-                        report.outcomes.append(Outcome(rest.path, False, None,
-                                                       "not sent: the association ended early"))
-                    break
+            _store_all(assoc, items, report, progress, timeout)
+            if remove_sent:
+                _commit_and_remove(assoc, items, report, waiter, timeout, commit_port)
         finally:
             if assoc.is_established:
                 assoc.release()
     return report
 
 
-def _store(assoc: Association, item: _Item, remove_sent: bool, timeout: float) -> Outcome:
+def _store_all(assoc: Association, items: Sequence[_Item], report: SendReport, progress: Progress | None,
+               timeout: float) -> None:
+    for index, item in enumerate(items, start=1):
+        if progress is not None:
+            progress(index, len(items), item.path)
+        report.outcomes.append(_store(assoc, item, timeout))
+        if not assoc.is_established:
+            for rest in items[index:]:
+                report.outcomes.append(Outcome(rest.path, False, None,
+                                               "not sent: the association ended early"))
+            return
+
+
+def _commit_and_remove(assoc: Association, items: Sequence[_Item], report: SendReport,
+                       waiter: ReportWaiter, timeout: float, commit_port: int | None) -> None:
+    """Ask the PACS to commit to what it stored; delete only what it committed to keeping."""
+    stored = [(index, items[index]) for index, o in enumerate(report.outcomes) if o.status == 0x0000]
+    if not stored:
+        return
+    reason = (request_commitment(assoc, [(str(i.sop_class), i.sop_instance) for _, i in stored], waiter)
+              if assoc.is_established else "the association ended before storage commitment")
+    result = waiter.wait(timeout) if reason is None else None
+    if reason is None and result is None:
+        reason = f"no storage commitment report from the PACS within {timeout:g} s"
+        if commit_port is None:
+            reason += ("; if the PACS sends it on a new association, give --commit-port (the port the "
+                       "PACS has configured for this workstation's AE title)")
+    for index, item in stored:
+        outcome = report.outcomes[index]
+        if result is None:
+            report.outcomes[index] = replace(outcome, message=f"{outcome.message}; kept: {reason}, so "
+                                             "takehome cannot be sure the PACS keeps it")
+        elif item.sop_instance in result.failed:
+            report.outcomes[index] = replace(outcome, stored=False, message=(
+                "received but NOT kept by the PACS (storage commitment failed: "
+                f"{result.failed[item.sop_instance]}); the file was kept"))
+        elif item.sop_instance in result.committed:
+            report.outcomes[index] = replace(outcome, message=f"{outcome.message} and committed",
+                                             removed=_unlink(item.path))
+        else:
+            report.outcomes[index] = replace(outcome, message=f"{outcome.message}; kept: the PACS's storage "
+                                             "commitment report does not mention it")
+
+
+def _unlink(path: Path) -> bool:
+    try:
+        path.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def _store(assoc: Association, item: _Item, timeout: float) -> Outcome:
     try:
         status = assoc.send_c_store(item.path)
     except ValueError:
         return Outcome(item.path, False, None, f"not sent: the PACS does not accept "
                        f"{item.sop_class.name} in {item.transfer_syntax.name}")
+    except RuntimeError:  # the association ended (the PACS went away) before this file
+        return Outcome(item.path, False, None, "not sent: the connection to the PACS was lost")
     except (OSError, AttributeError) as exc:
         return Outcome(item.path, False, None, f"not sent: {type(exc).__name__}: {exc}")
     if "Status" not in status:
@@ -294,11 +353,4 @@ def _store(assoc: Association, item: _Item, remove_sent: bool, timeout: float) -
                        f"no confirmation from the PACS within {timeout:g} s; the file was kept")
     code = int(status.Status)
     stored = code == 0x0000 or code in _WARNINGS
-    removed = False
-    if stored and remove_sent and code == 0x0000:
-        try:
-            item.path.unlink()
-            removed = True
-        except OSError:
-            removed = False
-    return Outcome(item.path, stored, code, _status_message(code), removed)
+    return Outcome(item.path, stored, code, _status_message(code))

@@ -117,7 +117,9 @@ def test_send_button_stores_the_handout_on_a_real_scp(make_panel, study_dir: Pat
     kinds = sorted(str(pydicom.dcmread(p, stop_before_pixels=True).Modality) for p in received.iterdir())
     assert kinds == ["DOC", "KO", "PR"]
     assert text in panel.messages.text()
-    assert not any((tmp_path / "outbox").rglob("*.dcm"))  # confirmed objects are not kept
+    # storescp cannot commit to keeping them (no storage commitment): the outbox keeps them, and says why
+    assert len(list((tmp_path / "outbox").rglob("*.dcm"))) == 3
+    assert "does not support storage commitment" in text
     assert actions.address == f"STORESCP@127.0.0.1:{port}"  # remembered for the next send
 
 

@@ -50,12 +50,14 @@ def test_send_stores_every_object_byte_for_byte(outbox: Path, tmp_path: Path,
     assert sorted(p.name for p in outbox.iterdir()) == sorted(p.name for p in sent.values())  # kept
 
 
-def test_remove_sent_deletes_only_confirmed_files(outbox: Path, tmp_path: Path) -> None:
+def test_remove_sent_keeps_files_a_pacs_cannot_commit_to(outbox: Path, tmp_path: Path) -> None:
+    """storescp stores but has no storage commitment: a C-STORE Success alone removes nothing."""
     files = collect_files(outbox)
     with storescp(tmp_path / "received") as port:
         report = send_files(files, Peer("STORESCP", "127.0.0.1", port), timeout=5, remove_sent=True)
-    assert all(o.stored and o.removed for o in report.outcomes)
-    assert list(outbox.iterdir()) == []
+    assert all(o.stored and not o.removed for o in report.outcomes)
+    assert all("does not support storage commitment" in o.message for o in report.outcomes)
+    assert sorted(outbox.iterdir()) == sorted(files)
 
 
 def test_a_refused_association_is_a_clear_error_and_keeps_the_files(outbox: Path, tmp_path: Path,
@@ -163,13 +165,14 @@ def test_archive_session_empties_its_outbox_only_when_everything_was_stored(
     with storescp(tmp_path / "received") as port:
         result = archive_session(session, b"%PDF-1.4\n%%EOF\n", Peer("STORESCP", "127.0.0.1", port),
                                  outbox=tmp_path / "outbox", timeout=5)
-    assert result.complete and not result.folder.exists()
-    assert len(list((tmp_path / "received").iterdir())) == len(result.written.files) == 5
+    assert result.complete and len(list((tmp_path / "received").iterdir())) == len(result.written.files) == 5
+    # stored, but storescp cannot commit to keeping them: the outbox keeps them all
+    assert sorted(result.kept) == sorted(result.folder.iterdir()) and len(result.kept) == 5
     with pytest.raises(SendError, match="nothing accepts connections"):
         archive_session(session, None, Peer("PACS", "127.0.0.1", free_port()), outbox=tmp_path / "outbox",
                         timeout=2)
-    (kept,) = (tmp_path / "outbox").iterdir()  # the failed attempt's objects wait to be sent again
-    assert len(list(kept.iterdir())) == 4
+    kept = [f for f in (tmp_path / "outbox").iterdir() if f != result.folder]
+    assert len(kept) == 1 and len(list(kept[0].iterdir())) == 4  # the failed attempt waits to be sent again
 
 
 def test_the_takehome_command_sends_as_a_separate_process(outbox: Path, tmp_path: Path) -> None:
