@@ -1,7 +1,7 @@
 # One command for the main job (make demo) and one for all the tests (make test); both set up.
 VENV := .venv/bin
 
-.PHONY: demo test setup-system setup lint typecheck pytest pytest-napari bench catalogs
+.PHONY: demo test setup-system setup lint typecheck pytest pytest-napari bench bench-resources catalogs wheel-test
 
 # the demo OCRs burned-in text (tesseract, a Debian package): set up the system packages too
 demo: setup-system
@@ -38,3 +38,7 @@ catalogs:
 
 bench: setup
 	$(VENV)/python benchmarks/bench_handout.py
+
+# memory and time at 1/10/40 key images from one multi-frame file, and the glossary merge
+bench-resources: setup
+	$(VENV)/python benchmarks/bench_resources.py

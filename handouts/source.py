@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 import warnings
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,9 +53,32 @@ def has_pixels(ds: Dataset) -> bool:
     return any(keyword in ds for keyword in _PIXEL_KEYWORDS)
 
 
+#: Datasets in use, by file identity: key images that share a file (frames of one multi-frame
+#: ultrasound) share one read of it. Weak: a dataset leaves when the last build using it ends.
+_IN_USE: weakref.WeakValueDictionary[tuple[str, int, int, int, int], Dataset] = weakref.WeakValueDictionary()
+_IN_USE_LOCK = threading.Lock()
+
+
 def read_dataset(path: str | os.PathLike[str]) -> Dataset:
-    """Read a DICOM file that holds an image; raise InputError naming the file otherwise."""
+    """Read a DICOM file that holds an image; raise InputError naming the file otherwise.
+
+    A file already open elsewhere (same path, inode, size and modification time) is not read again:
+    the same dataset is returned, so forty frames of one file cost one read, not forty.
+    """
     path = _regular_file(path)
+    info = path.stat()
+    identity = (str(path.resolve()), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    with _IN_USE_LOCK:
+        shared = _IN_USE.get(identity)
+    if shared is not None:
+        return shared
+    ds = _read_image(path)
+    with _IN_USE_LOCK:
+        _IN_USE[identity] = ds
+    return ds
+
+
+def _read_image(path: Path) -> Dataset:
     try:
         with warnings.catch_warnings():
             # pydicom warns about fixable oddities of real files; they are not the user's to act on
