@@ -115,3 +115,26 @@ def test_english_explanations_read_at_age_12_or_younger() -> None:
     sentences = sum(len([s for s in re.split(r"[.!?]+", t) if s.strip()]) for t in texts)
     grade = 0.39 * len(words) / sentences + 11.8 * sum(_syllables(w) for w in words) / len(words) - 15.59
     assert grade <= 7.0, grade
+
+
+def test_merging_department_words_is_linear(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each word is folded a bounded number of times, however many the department adds."""
+    import takehome.handouts.glossary as glossary
+
+    base = glossary.builtin_glossary("en")
+    terms = sum(len(e.terms) for e in base.entries)
+    calls = 0
+    real = glossary.fold
+
+    def counting(text: str) -> str:
+        nonlocal calls
+        calls += 1
+        return real(text)
+
+    monkeypatch.setattr(glossary, "fold", counting)
+    additions = {f"department word {n}": "plain" for n in range(2000)}
+    additions["nodule"] = "A small lump."
+    merged = base.with_additions(additions)
+    assert calls <= terms + len(additions)
+    assert len(merged) == len(base) + 2000
+    assert next(e for e in merged.entries if "nodule" in e.terms).plain == "A small lump."
