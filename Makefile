@@ -30,7 +30,11 @@ pytest-napari: setup
 	xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb \
 		$(VENV)/python -m pytest -q -p no:cacheprovider -m napari tests/plugin/napari_host
 
-test: setup lint typecheck pytest
+# a wheel built from the tree installs in a clean venv and `takehome demo` works from it
+wheel-test: setup
+	bash scripts/wheel-test.sh
+
+test: setup lint typecheck pytest wheel-test
 
 # after changing a translatable string: re-extract, keep translations, compile (Babel)
 catalogs:
