@@ -12,7 +12,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-FOLDERS = {"annotations": "takehome/annotations", "handouts": "takehome/handouts", "plugin": "takehome/plugin"}
+FOLDERS = {"annotations": "takehome/annotations", "handouts": "takehome/handouts",
+           "plugin": "takehome/plugin"}
 
 
 def main(wheel: str) -> int:
