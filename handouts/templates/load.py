@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from takehome.annotations.input_file import InputFileError, read_input_file
+from takehome.annotations.input_file import InputFileError, check_path, read_input_file
 from takehome.handouts.errors import InputError
 from takehome.handouts.pdf.fonts import check_font_file
 from takehome.handouts.templates.logo import check_logo
@@ -99,8 +99,14 @@ def inside_folder(folder: Path, relative: str, where: str) -> Path:
     """``relative`` resolved inside ``folder``; an error when it escapes it (.., absolute, link)."""
     if not relative.strip():
         raise InputError(f"{where}: expects a file name, got an empty string")
-    base = folder.resolve()
-    candidate = (base / relative).resolve()
+    try:
+        check_path(relative)
+        base = folder.resolve()
+        candidate = (base / relative).resolve()
+    except InputFileError as exc:
+        raise InputError(f"{where}: {exc.problem}") from None
+    except OSError as exc:  # a link loop, or a path the file system refuses
+        raise InputError(f"{where}: {relative!r} cannot be used ({exc.strerror or exc})") from None
     if not candidate.is_relative_to(base):
         raise InputError(f"{where}: {relative!r} escapes the template's folder {base}; "
                          "keep logos, fonts and glossaries beside the template file")

@@ -60,6 +60,9 @@ def _make(case: str, folder: Path) -> tuple[str, str]:
                                          '<rect width="1e30" height="10"/></svg>')
         toml.write_text('[department]\nname = "Radiology"\nlogo = "logo.svg"\n')
         return str(toml), "absurdly large"
+    if case == "300-character logo name":
+        toml.write_text(f'[department]\nlogo = "{"a" * 300}.png"\n')
+        return str(toml), "longer than 255"
     if case == "300-character name":
         return str(folder / ("t" * 300 + ".toml")), "longer than 255"
     if case == "unknown user's home":
@@ -68,7 +71,8 @@ def _make(case: str, folder: Path) -> tuple[str, str]:
 
 
 CASES = ["FIFO", "/dev/zero", "nested 5000 deep", "inline tables nested 3000 deep", "truncated font",
-         "SVG logo 1e30 wide", "SVG shape 1e30 wide", "300-character name", "unknown user's home"]
+         "SVG logo 1e30 wide", "SVG shape 1e30 wide", "300-character logo name", "300-character name",
+         "unknown user's home"]
 
 
 @pytest.mark.parametrize("case", CASES)
