@@ -1,0 +1,164 @@
+"""The tagged handout read back by independent tools: poppler's structure listing, a PDF/UA-1
+validator, poppler's reading order of the rendered page, and the file's own catalog."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import page
+import pikepdf
+import pytest
+
+from takehome.handouts.pdf.tagging import close_untagged
+from tests.handouts.pdf.structure_text import Node, page_words, struct_tree
+
+HANDOUTS = ["demo_pdf", "spanish_large_print_pdf"]
+
+
+@pytest.fixture(params=HANDOUTS)
+def handout(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, str]:
+    """A tagged handout on disk and its language."""
+    path = tmp_path / "handout.pdf"
+    path.write_bytes(request.getfixturevalue(request.param))
+    return path, "es" if "spanish" in request.param else "en"
+
+
+def _kids(node: Node) -> list[str]:
+    return [kid.role for kid in node.kids]
+
+
+def test_structure_lists_the_handout_in_order(handout: tuple[Path, str]) -> None:
+    path, language = handout
+    tree = struct_tree(path)
+    assert tree.role == "Document"
+    assert tree.kids[0].role == "H1" and tree.kids[0].text == "Your scan results"
+    picture = "Imagen {n} de 3" if language == "es" else "Picture {n} of 3"
+    headings = [n.text for n in tree.walk() if n.role == "H2"]
+    assert [h.split(":")[0] for h in headings[:3]] == [picture.format(n=n) for n in (1, 2, 3)]
+    assert len(headings) == 6  # three pictures, the words box, questions, contact
+    sections = tree.find("Sect")
+    assert len(sections) == 3
+    for section in sections:
+        roles = _kids(section)
+        assert roles[0] == "H2" and "Figure" in roles and roles[-1] == "P"
+        assert roles.index("H2") < roles.index("Figure") < roles.index("H3")
+    (table,) = tree.find("Table")
+    assert table.kids and set(_kids(table)) == {"TR"}
+    assert all(_kids(row) == ["TH", "TD"] for row in table.kids)
+    assert all(row.kids[0].attributes.get("/Scope") == "/Row" for row in table.kids)
+    (items,) = tree.find("L")
+    assert len(items.kids) == 4 and all(_kids(item) == ["LBody"] for item in items.kids)
+    # the top-level order is the page's: title, intro, legend, pictures, words, questions, contact
+    order = _kids(tree)
+    assert order.index("Sect") < order.index("Table") < order.index("L")
+    assert order[-1] == "P"  # the disclaimer closes the handout
+
+
+def test_pdfua_validator_passes(handout: tuple[Path, str]) -> None:
+    path, _ = handout
+    report = page.validate_pdf(path, profile="ua1")
+    assert report.is_compliant, [(f.rule_id, f.message) for f in report.failures]
+
+
+def test_validator_fails_without_the_structure(demo_pdf: bytes) -> None:
+    """The validator is not vacuous: the same file without its tags does not pass."""
+    with pikepdf.open(io.BytesIO(demo_pdf)) as pdf:
+        del pdf.Root.StructTreeRoot
+        del pdf.Root.MarkInfo
+        out = io.BytesIO()
+        pdf.save(out)
+    report = page.validate_pdf_bytes(out.getvalue(), profile="ua1")
+    assert not report.is_compliant
+    assert {"PDFUA1-STRUCT-TREE-ROOT-001", "PDFUA1-TAGGED-DOCUMENT-001"} <= {
+        f.rule_id for f in report.failures}
+
+
+def test_catalog_language_title_and_fonts(handout: tuple[Path, str]) -> None:
+    path, language = handout
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == language
+        assert pdf.Root.MarkInfo.Marked is True
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        title = str(pdf.docinfo.Title)
+        assert title == ("Hoja informativa de su prueba de imagen" if language == "es" else "Imaging handout")
+        meta = pdf.open_metadata()
+        assert meta["dc:title"] == title and meta["pdfuaid:part"] == "1"
+        for pdf_page in pdf.pages:
+            assert pdf_page.obj.Tabs == "/S"
+            for _, font in pdf_page.obj.Resources.Font.items():
+                assert "/ToUnicode" in font
+                assert "/FontFile2" in font.FontDescriptor  # embedded TrueType
+
+
+def _figure_boxes(path: Path) -> list[tuple[int, tuple[float, ...]]]:
+    """(page index, BBox) of every Figure element, read with pikepdf."""
+    boxes = []
+    with pikepdf.open(path) as pdf:
+        pages = [p.obj.objgen for p in pdf.pages]
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                if node.get("/S") == "/Figure":
+                    boxes.append((pages.index(node.Pg.objgen), tuple(float(v) for v in node.A.BBox)))
+                kids = node.get("/K")
+                if isinstance(kids, pikepdf.Array):
+                    stack.extend(kids)
+                elif kids is not None:
+                    stack.append(kids)
+    return boxes
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_reading_order_is_the_visual_order(handout: tuple[Path, str]) -> None:
+    """The structure's text, in tree order, is the text poppler reads off the rendered pages, in its
+    reading order, leaving out what the figures' alternate text replaces and the page numbers."""
+    path, _ = handout
+    tree = struct_tree(path)
+    parts: list[str] = []
+
+    def collect(node: Node) -> None:
+        if node.role == "Figure":
+            return
+        parts.extend(node.texts)
+        for kid in node.kids:
+            collect(kid)
+
+    collect(tree)
+    spoken = _squash("".join(parts))
+    boxes = _figure_boxes(path)
+
+    def in_figure(page_index: int, x: float, y_top: float, height: float) -> bool:
+        y = height - y_top
+        return any(p == page_index and b[0] <= x <= b[2] and b[1] <= y <= b[3] for p, b in boxes)
+
+    words = page_words(path)
+    seen = [w for w in words if not in_figure(w.page, w.x, w.y, w.page_height)
+            and w.y < w.page_height - 40]  # the page number sits in the bottom 14 mm
+    visual = _squash("".join(w.text for w in seen))
+    assert spoken == visual
+    assert len(spoken) > 500
+
+
+def test_page_numbers_are_artifacts(demo_pdf: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "demo.pdf"
+    path.write_bytes(demo_pdf)
+    spoken = struct_tree(path).text
+    assert "Page 1 of" not in spoken
+    assert any(w.text == "Page" for w in page_words(path))  # printed all the same
+
+
+def test_untagged_painting_becomes_an_artifact() -> None:
+    """A path built over several operator strings is wrapped whole (from its first construction
+    operator to its painting one); tagged content is left alone."""
+    code = ["q", "1 0 0 rg", "n", "0 0 m 10 10 l", "S", "/P <</MCID 0>> BDC", "BT (x) Tj ET", "EMC",
+            "BT /F1 12 Tf ET", "0 0 5 5 re f", "Q"]
+    assert close_untagged(code) == [
+        "q", "1 0 0 rg", "n", "/Artifact BMC", "0 0 m 10 10 l", "S", "EMC",
+        "/P <</MCID 0>> BDC", "BT (x) Tj ET", "EMC",
+        "BT /F1 12 Tf ET",  # sets a font, shows nothing: not content
+        "/Artifact BMC", "0 0 5 5 re f", "EMC", "Q"]
