@@ -4,13 +4,18 @@ validator, poppler's reading order of the rendered page, and the file's own cata
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import page
 import pikepdf
 import pytest
 
+from takehome.annotations import Excerpt
+from takehome.handouts import build_pdf_bytes
+from takehome.handouts.i18n import translator
 from takehome.handouts.pdf.tagging import close_untagged
+from takehome.handouts.sample import demo_session
 from tests.handouts.pdf.structure_text import Node, page_words, struct_tree
 
 HANDOUTS = ["demo_pdf", "spanish_large_print_pdf"]
@@ -114,11 +119,10 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def test_reading_order_is_the_visual_order(handout: tuple[Path, str]) -> None:
-    """The structure's text, in tree order, is the text poppler reads off the rendered pages, in its
-    reading order, leaving out what the figures' alternate text replaces and the page numbers."""
-    path, _ = handout
-    tree = struct_tree(path)
+def reading_orders(path: Path) -> tuple[str, str]:
+    """The structure's text in tree order, and the text poppler reads off the rendered pages in its
+    reading order, leaving out what the figures' alternate text replaces and the page numbers (both
+    without white space: poppler joins a paragraph's lines without one)."""
     parts: list[str] = []
 
     def collect(node: Node) -> None:
@@ -128,20 +132,44 @@ def test_reading_order_is_the_visual_order(handout: tuple[Path, str]) -> None:
         for kid in node.kids:
             collect(kid)
 
-    collect(tree)
-    spoken = _squash("".join(parts))
+    collect(struct_tree(path))
     boxes = _figure_boxes(path)
 
     def in_figure(page_index: int, x: float, y_top: float, height: float) -> bool:
         y = height - y_top
         return any(p == page_index and b[0] <= x <= b[2] and b[1] <= y <= b[3] for p, b in boxes)
 
-    words = page_words(path)
-    seen = [w for w in words if not in_figure(w.page, w.x, w.y, w.page_height)
+    seen = [w for w in page_words(path) if not in_figure(w.page, w.x, w.y, w.page_height)
             and w.y < w.page_height - 40]  # the page number sits in the bottom 14 mm
-    visual = _squash("".join(w.text for w in seen))
+    return _squash("".join(parts)), _squash("".join(w.text for w in seen))
+
+
+def test_reading_order_is_the_visual_order(handout: tuple[Path, str]) -> None:
+    spoken, visual = reading_orders(handout[0])
     assert spoken == visual
     assert len(spoken) > 500
+
+
+@pytest.mark.parametrize(("template", "choices"), [("compact", {}), ("standard", {"excerpt": "beside"}),
+                                                   ("large-print", {"language": "es"})])
+def test_reading_order_holds_across_page_breaks(template: str, choices: dict[str, str],
+                                                tmp_path: Path) -> None:
+    """Long notes split over pages (the box heading repeats on the next page, as an artifact: spoken
+    once), in the 2 x 2 grid, beside the pictures and in large print."""
+    session = demo_session()
+    note = "The liver has a simple cyst of 4 cm with a thin wall and no solid part. " * 45
+    session = replace(session, key_images=tuple(replace(k, excerpts=(Excerpt(note),))
+                                                for k in session.key_images))
+    data, info, _ = build_pdf_bytes(session, template=template, choices=choices)
+    assert info.pages >= 4
+    path = tmp_path / "long.pdf"
+    path.write_bytes(data)
+    report = page.validate_pdf(path, profile="ua1")
+    assert report.is_compliant, [(f.rule_id, f.message) for f in report.failures]
+    spoken, visual = reading_orders(path)
+    heading = _squash(translator(choices.get("language", "en")).gettext("From your report"))
+    assert spoken.count(heading) == 3 < visual.count(heading)  # once per picture, repeats are artifacts
+    assert spoken.replace(heading, "") == visual.replace(heading, "")
 
 
 def test_page_numbers_are_artifacts(demo_pdf: bytes, tmp_path: Path) -> None:
