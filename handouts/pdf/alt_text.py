@@ -62,9 +62,7 @@ def figure_alt(image: HandoutImage, heading: str, scale_bar: ScaleBar | None, tr
         phrase = _WITH_LABEL[overlay.kind] if label else _WITHOUT_LABEL[overlay.kind]
         if phrase:
             parts.append(tr.gettext(phrase).format(label=label))
-    if image.orientation is not None:
-        if image.reading:
-            parts.append(_sentence(image.reading))
+    if image.orientation is not None:  # (the sentence on how to read the view is printed after it)
         parts.append(orientation_words(image.orientation, tr))
     if scale_bar is not None:
         parts.append(tr.gettext("The bar under the picture is {length} long in your body.").format(
