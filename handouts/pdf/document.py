@@ -57,7 +57,7 @@ MIN_IMAGE_HEIGHT = 90.0
 BESIDE_SHARE = 0.56
 GAP = 10.0
 FOOTER_SPACE = 6 * mm
-#: The page number's colour: 7.5:1 against white (WCAG AA asks 4.5:1).
+#: The page number's colour: 7.4:1 against white (WCAG AA asks 4.5:1).
 FOOTER_COLOUR = "#555555"
 
 
