@@ -62,12 +62,6 @@ class StructElement:
         self.parent.kids.append(self)
         self.attached = True
 
-    def walk(self) -> Iterator[StructElement]:
-        yield self
-        for kid in self.kids:
-            if isinstance(kid, StructElement):
-                yield from kid.walk()
-
 
 class Tagger:
     """The structure of one document and the MCIDs handed out on each page."""
@@ -82,10 +76,14 @@ class Tagger:
     def marked(self, canvas: Canvas, element: StructElement | None, drawer: object,
                origin: tuple[float, float] = (0.0, 0.0)) -> Iterator[None]:
         """Wrap what is drawn inside in ``element``'s marked content (an artifact if ``element`` is
-        None, already inside marked content, or ``drawer`` was drawn before: a repeated heading)."""
+        None or ``drawer`` was drawn before: a repeated heading). Inside marked content already, what
+        is drawn belongs to the enclosing sequence."""
+        if self.depth:
+            yield
+            return
         repeat = id(drawer) in self._drawn
         self._drawn[id(drawer)] = drawer
-        if element is None or repeat or self.depth:
+        if element is None or repeat:
             canvas._code.append(ARTIFACT)
         else:
             page = canvas.getPageNumber() - 1
@@ -134,10 +132,6 @@ def tagger_of(canvas: Canvas) -> Tagger | None:
     return tagger if isinstance(tagger, Tagger) else None
 
 
-def _tokens(entry: str) -> list[str]:
-    return entry.split()
-
-
 def close_untagged(code: list[str]) -> list[str]:
     """``code`` (one page's operators) with every painting outside marked content made an artifact.
 
@@ -159,7 +153,7 @@ def close_untagged(code: list[str]) -> list[str]:
                 depth -= 1
             out.append(entry)
             continue
-        tokens = _tokens(text)
+        tokens = text.split()
         if in_text or text.startswith("BT"):
             pending.append(entry)
             in_text = not (tokens and tokens[-1] == "ET")

@@ -170,6 +170,21 @@ def test_reading_order_holds_across_page_breaks(template: str, choices: dict[str
     heading = _squash(translator(choices.get("language", "en")).gettext("From your report"))
     assert spoken.count(heading) == 3 < visual.count(heading)  # once per picture, repeats are artifacts
     assert spoken.replace(heading, "") == visual.replace(heading, "")
+    with pikepdf.open(path) as pdf:  # a note that continues on the next page is one paragraph
+        assert any(len({ref.Pg.objgen for ref in element.K}) > 1 for element in _elements(pdf)
+                   if element.get("/S") == "/P" and isinstance(element.get("/K"), pikepdf.Array))
+
+
+def _elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    found = []
+    stack: list[pikepdf.Object] = [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Dictionary) and node.get("/Type") != "/MCR":
+            found.append(node)
+            kids = node.get("/K")
+            stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
+    return found
 
 
 def test_page_numbers_are_artifacts(demo_pdf: bytes, tmp_path: Path) -> None:
