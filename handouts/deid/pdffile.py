@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    ByteStringObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
@@ -105,8 +106,8 @@ def _walk(root: PdfObject, found: set[str], texts: list[str]) -> None:
             for key, value in item.items():
                 if key in FORBIDDEN_KEYS and not (key == "/Metadata" and item is root):
                     found.add(key)  # the catalog's XMP is checked on its own (_xmp_problems)
-                if key in STRUCTURE_TEXT_KEYS and isinstance(value, TextStringObject):
-                    texts.append(str(value))
+                if key in STRUCTURE_TEXT_KEYS and isinstance(value, TextStringObject | ByteStringObject):
+                    texts.append(value.decode("latin-1") if isinstance(value, bytes) else str(value))
                 if key != "/Parent" and not (key == "/Metadata" and item is root):
                     stack.append(value)
         elif isinstance(item, ArrayObject):

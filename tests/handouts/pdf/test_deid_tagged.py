@@ -22,6 +22,8 @@ def edited(data: bytes, edit: str) -> bytes:
         figure = next(e for e in _elements(pdf) if e.get("/S") == "/Figure")
         if edit == "alt":
             figure.Alt = pikepdf.String("The cyst of Mrs Blackwood")
+        elif edit == "alt-bytes":  # not decodable as text: pypdf gives it as a byte string
+            figure.Alt = pikepdf.String(b"Blackwood \x9f\x9f")
         elif edit == "actual":
             figure.ActualText = pikepdf.String("MRN-4471902")
         elif edit == "xmp":
@@ -56,6 +58,7 @@ def test_tagged_handout_is_clean(demo_pdf: bytes) -> None:
 
 @pytest.mark.parametrize(("edit", "problem"), [
     ("alt", "alternate text holds a header identifier"),
+    ("alt-bytes", "alternate text holds a header identifier"),
     ("actual", "alternate text holds a header identifier"),
     ("xmp", "XMP metadata holds a property outside its allowed list"),
     ("xmp-title", "XMP metadata holds a header identifier"),
