@@ -16,6 +16,7 @@ from takehome.handouts import build_pdf_bytes
 from takehome.handouts.i18n import translator
 from takehome.handouts.pdf.tagging import close_untagged
 from takehome.handouts.sample import demo_session
+from takehome.handouts.templates import load_template_file
 from tests.handouts.pdf.structure_text import Node, page_words, struct_tree
 
 HANDOUTS = ["demo_pdf", "spanish_large_print_pdf"]
@@ -205,3 +206,20 @@ def test_untagged_painting_becomes_an_artifact() -> None:
         "/P <</MCID 0>> BDC", "BT (x) Tj ET", "EMC",
         "BT /F1 12 Tf ET",  # sets a font, shows nothing: not content
         "/Artifact BMC", "0 0 5 5 re f", "EMC", "Q"]
+
+
+def test_department_template_with_logo(tmp_path: Path) -> None:
+    """The example department template (SVG logo, notes beside the pictures): the logo is an
+    artifact, its department name a paragraph before the title."""
+    folder = Path(__file__).resolve().parents[3] / "docs" / "templates" / "example"
+    template = load_template_file(folder / "st-example-imaging.toml")
+    data, _, _ = build_pdf_bytes(demo_session(), template=template)
+    path = tmp_path / "department.pdf"
+    path.write_bytes(data)
+    report = page.validate_pdf(path, profile="ua1")
+    assert report.is_compliant, [(f.rule_id, f.message) for f in report.failures]
+    tree = struct_tree(path)
+    assert _kids(tree)[:2] == ["P", "H1"] and tree.kids[0].text == template.department
+    assert len(tree.find("Figure")) == 3  # the logo is no Figure: only the three pictures are
+    spoken, visual = reading_orders(path)
+    assert spoken == visual
