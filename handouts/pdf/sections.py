@@ -86,10 +86,11 @@ def make_look(template: Template, tr: Translator) -> Look:
 
 
 def para(text: str, style: ParagraphStyle, struct: StructElement | None,
-         bullet: str | None = None) -> TaggedParagraph:
+         bullet: str | None = None, label: StructElement | None = None) -> TaggedParagraph:
     """A paragraph of plain text (escaped: nothing in the text is markup), the content of ``struct``
-    (None: a decoration, marked as an artifact)."""
-    return TaggedParagraph(escape(text).replace("\n", "<br/>"), style, bulletText=bullet, struct=struct)
+    (None: a decoration, marked as an artifact); with a ``bullet``, that is the ``label``."""
+    return TaggedParagraph(escape(text).replace("\n", "<br/>"), style, bulletText=bullet, struct=struct,
+                           label=label)
 
 
 class LogoFlowable(TaggedMixin, Flowable):  # type: ignore[misc]
@@ -234,14 +235,17 @@ def words_box(words: tuple[GlossaryEntry, ...], look: Look, width: float, root: 
 
 
 def questions(text: ResolvedText, look: Look, root: StructElement) -> list[Flowable]:
-    """The questions as a heading (H2) and a list (L, one LI with its LBody per question)."""
+    """The questions as a heading (H2) and a list (L, one LI per question: its bullet the Lbl, its
+    text the LBody)."""
     if not text.questions:
         return []
     story: list[Flowable] = [para(look.tr.gettext("Questions to ask your doctor"), look.styles["heading"],
                                   root.child("H2"))]
     items = root.child("L")
-    story += [para(q, look.styles["bullet"], items.child("LI").child("LBody"), bullet="\u2022")
-              for q in text.questions]
+    for question in text.questions:
+        item = items.child("LI")
+        story.append(para(question, look.styles["bullet"], item.child("LBody"), bullet="\u2022",
+                          label=item.child("Lbl")))
     return [KeepTogether(story)]
 
 

@@ -86,20 +86,44 @@ class Tagger:
         if element is None or repeat:
             canvas._code.append(ARTIFACT)
         else:
-            page = canvas.getPageNumber() - 1
-            mcid = self._next_mcid.get(page, 0)
-            self._next_mcid[page] = mcid + 1
-            element.attach()
-            element.kids.append(MarkedRef(page, mcid))
             if element.role == "Figure":
                 element.bbox = _page_box(canvas, drawer, origin)
-            canvas._code.append(f"/{element.role} <</MCID {mcid}>> BDC")
+            canvas._code.append(self.begin(canvas, element))
         self.depth += 1
         try:
             yield
         finally:
             self.depth -= 1
             canvas._code.append(END)
+
+    def begin(self, canvas: Canvas, element: StructElement) -> str:
+        """The operator opening a new marked-content sequence of ``element`` on the current page."""
+        page = canvas.getPageNumber() - 1
+        mcid = self._next_mcid.get(page, 0)
+        self._next_mcid[page] = mcid + 1
+        element.attach()
+        element.kids.append(MarkedRef(page, mcid))
+        return f"/{element.role} <</MCID {mcid}>> BDC"
+
+    @contextmanager
+    def list_item(self, canvas: Canvas, label: StructElement, body: StructElement) -> Iterator[None]:
+        """Tag a bulleted paragraph drawn inside: its first text object (reportlab draws the bullet
+        first, as a text object of its own) is the ``label`` (Lbl), the rest the ``body`` (LBody)."""
+        start = len(canvas._code)
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+        drawn = canvas._code[start:]
+        texts = [i for i, entry in enumerate(drawn) if entry.lstrip().startswith("BT")]
+        if len(texts) < 2:  # no separate bullet: the whole item is its body
+            canvas._code[start:] = [self.begin(canvas, body), *drawn, END]
+            return
+        first, last = texts[0], texts[-1]
+        canvas._code[start:] = [*drawn[:first], self.begin(canvas, label), drawn[first], END,
+                                self.begin(canvas, body), *drawn[first + 1:last + 1], END,
+                                *drawn[last + 1:]]
 
     @contextmanager
     def artifact(self, canvas: Canvas, kind: str = "") -> Iterator[None]:
@@ -201,16 +225,30 @@ class TaggedMixin:
 
 
 class TaggedParagraph(TaggedMixin, Paragraph):  # type: ignore[misc]
-    """A paragraph that is the content of a structure element; its parts after a page break too."""
+    """A paragraph that is the content of a structure element; its parts after a page break too.
+
+    With a ``label`` element, the paragraph is a list item: its bullet is the label (Lbl) and its
+    text ``struct`` (LBody).
+    """
 
     def __init__(self, text: Any, style: Any, *args: Any, struct: StructElement | None = None,
-                 **kwargs: Any) -> None:
+                 label: StructElement | None = None, **kwargs: Any) -> None:
         super().__init__(text, style, *args, **kwargs)
         self.struct = struct
+        self.label = label
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(avail_width, avail_height)
         for part in parts:
             if isinstance(part, TaggedParagraph):
                 part.struct = self.struct
+                part.label = self.label
         return parts
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        tagger = tagger_of(canvas)
+        if tagger is None or self.label is None or self.struct is None or tagger.depth:
+            super().drawOn(canvas, x, y, _sW)
+            return
+        with tagger.list_item(canvas, self.label, self.struct):
+            Paragraph.drawOn(self, canvas, x, y, _sW)

@@ -54,7 +54,8 @@ def test_structure_lists_the_handout_in_order(handout: tuple[Path, str]) -> None
     assert all(_kids(row) == ["TH", "TD"] for row in table.kids)
     assert all(row.kids[0].attributes.get("/Scope") == "/Row" for row in table.kids)
     (items,) = tree.find("L")
-    assert len(items.kids) == 4 and all(_kids(item) == ["LBody"] for item in items.kids)
+    assert len(items.kids) == 4 and all(_kids(item) == ["Lbl", "LBody"] for item in items.kids)
+    assert all(item.kids[0].text == "•" and len(item.kids[1].text) > 10 for item in items.kids)
     # the top-level order is the page's: title, intro, legend, pictures, words, questions, contact
     order = _kids(tree)
     assert order.index("Sect") < order.index("Table") < order.index("L")
