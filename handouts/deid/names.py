@@ -32,7 +32,7 @@ from takehome.handouts.deid.normalise import name_key
 
 _WORD = re.compile(r"[^\W\d_]+(?:'(?!s\b)[^\W\d_]+|-[^\W\d_]+)*|(?<![\w.])[^\W\d_]\.")
 _PARTS = re.compile(r"[^\W\d_]+")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;•*\n\"(\[]|\s-)\s*$")
+_SENTENCE_END = re.compile(r"(?:^|(?<![\s(][^\W\d_])[.!?:•*\n\"(\[]|\s-)\s*$")
 #: Titles and forms of address (English and Spanish) before a name.
 TITLES = frozenset({
     "dr", "drs", "dra", "doctor", "doctora", "prof", "professor", "profesor", "profesora", "mr", "mrs",
@@ -50,7 +50,10 @@ _PERSON_VERBS = re.compile(
     r"underwent|needs|needed|feels|felt|knows|was\s+seen|is\s+(?:a|an|aware)|was\s+(?:a|an|told)|"
     r"has\s+(?:a|an|had|been\s+(?:told|seen|informed))|had\s+(?:a|an)|and\s+(?:his|her|their)|"
     r"refiere|acude|acudió|llamó|llama|dice|niega|vive|trabaja|presenta|consulta|ingresa|ingresó|"
-    r"fue\s+visto|fue\s+vista|es\s+(?:un|una)|tiene|tuvo)\b", re.IGNORECASE)
+    r"fue\s+(?:vist|informad|atendid|explorad|valorad|intervenid)[oa]|es\s+(?:un|una)|tiene|tuvo|"
+    r"vendrá|llamará|traerá|acudirá|"
+    r"(?:will|would|can|could|should|must|may)\s+(?:bring|come|call|phone|ring|attend|collect|visit|"
+    r"return|be\s+(?:informed|told|contacted|seen)))\b", re.IGNORECASE)
 #: A single known first name this common (Will, May, Long) needs a surname or a cue beside it.
 _COMMON_WORD_ZIPF = 5.5
 
@@ -106,7 +109,8 @@ def _alone_on_line(text: str, word: Word) -> bool:
 
 
 def _adjacent(text: str, left: Word, right: Word) -> bool:
-    return re.fullmatch(r"[\s,]{1,3}", text[left.end:right.start]) is not None
+    gap = r"\.?[\s,]{1,3}" if left.initial else r"[\s,]{1,3}"
+    return re.fullmatch(gap, text[left.end:right.start]) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +137,7 @@ def _header_names(parts: frozenset[str]) -> _HeaderName:
             initials.add(key[0])
             weak.update(nickname_keys(piece) - {key})
     weak -= strong
-    fuzzy = tuple(sorted(k for k in strong if len(k) >= 5))
+    fuzzy = tuple(sorted(k for k in strong | weak if len(k) >= 5))
     return _HeaderName(frozenset(strong), frozenset(weak), fuzzy, frozenset(initials))
 
 
@@ -159,7 +163,7 @@ def _header_strength(word: Word, header: _HeaderName) -> str | None:
     rare = [k for k in keys if len(k) >= 5]
     if rare and header.fuzzy and not is_ordinary(word.text) and not is_medical(word.text) \
             and _typo_of(max(rare, key=len), header.fuzzy):
-        return "weak" if not word.capitalised else "strong"
+        return "strong" if word.capitalised else "weak"
     return None
 
 
@@ -176,17 +180,19 @@ def find_header_names(text: str, parts: frozenset[str]) -> Iterator[tuple[int, i
             chosen[index] = True
         elif kind == "weak":
             chosen[index] = _used_as_name(text, found, strength, index)
-    # initials and titles glued to a chosen name ("J. Smith", "Smith, J.")
-    for index, word in enumerate(found):
-        if chosen[index] or not word.initial or word.key[:1] not in header.initials:
-            continue
-        neighbours = [found[i] for i in (index - 1, index + 1)
-                      if 0 <= i < len(found) and chosen[i] and
-                      _adjacent(text, *sorted((found[i], word), key=lambda w: w.start))]
-        chosen[index] = bool(neighbours)
+    # initials glued to a chosen name ("J. Smith", "M. D. Fernández", "Smith, J.")
+    for order in (range(len(found) - 1, -1, -1), range(len(found))):
+        for index in order:
+            word = found[index]
+            if chosen[index] or not word.initial or word.key[:1] not in header.initials:
+                continue
+            chosen[index] = any(0 <= i < len(found) and chosen[i] and
+                                _adjacent(text, *sorted((found[i], word), key=lambda w: w.start))
+                                for i in (index - 1, index + 1))
     for index, word in enumerate(found):
         if chosen[index]:
-            yield word.start, word.end
+            dotted = word.initial and text[word.end:word.end + 1] == "."
+            yield word.start, word.end + dotted
 
 
 def _used_as_name(text: str, found: list[Word], strength: list[str | None], index: int) -> bool:
@@ -218,8 +224,11 @@ def _used_as_name(text: str, found: list[Word], strength: list[str | None], inde
 
 def _in_capitals(text: str, found: list[Word], index: int) -> bool:
     """Whether the word stands in a run of capitals (a heading), not alone in lower-case text."""
+    word = found[index]
     neighbours = [found[i] for i in (index - 1, index + 1) if 0 <= i < len(found)]
-    return any(n.text.isupper() and len(n.text) > 1 for n in neighbours)
+    return any(n.text.isupper() and len(n.text) > 1 and
+               re.fullmatch(r"[ \t]{1,2}", text[min(n.end, word.end):max(n.start, word.start)])
+               for n in neighbours)
 
 
 def _first_name(word: Word) -> bool:
@@ -245,8 +254,13 @@ def find_people(text: str) -> Iterator[tuple[int, int]]:
             index += 1
             continue
         index = found.index(run[-1]) + 1
-        if len(run) >= 2 and any(_first_name(w) for w in run if not w.initial) and \
-                sum(not w.initial for w in run) >= 2:
+        names = [w for w in run if not w.initial]
+        if len(names) >= 2 and any(_first_name(w) for w in names):
+            yield run[0].start, run[-1].end
+            continue
+        # two or more capitalised words that are neither ordinary nor medical: a name, used as one
+        if len(names) >= 2 and not any(is_ordinary(w.text) or w.text.isupper() for w in names) and (
+                not _sentence_initial(text, run[0]) or _PERSON_VERBS.match(text[run[-1].end:])):
             yield run[0].start, run[-1].end
             continue
         word = run[0]
