@@ -19,7 +19,8 @@ def test_no_leak_no_lost_word_no_false_refusal() -> None:
     problems: list[str] = []
     for sentence in sentences():
         removed = find_identifiers(sentence.text, sentence.patient.identifiers(), patterns=True)
-        problems += [f"{sentence.text!r}: {p}" for p in score.add(sentence, [(r.start, r.end) for r in removed])]
+        spans = [(r.start, r.end) for r in removed]
+        problems += [f"{sentence.text!r}: {p}" for p in score.add(sentence, spans)]
     assert (score.leaked, score.lost, score.false_refusals) == (0, 0, 0), "\n".join(problems)
 
 
