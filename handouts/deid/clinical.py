@@ -25,7 +25,7 @@ _AFTER = re.compile(
     re.IGNORECASE)
 #: Scores, stages, levels, lab names and list words that come right before a clinical number.
 _BEFORE = re.compile(
-    r"(?:(?:bi|ti|pi|li|o|c|lung)-?rads|gleason|isup|figo|stage|estadio|grade|grado|score|puntuación|"
+    r"(?<![\w-])(?:(?:bi|ti|pi|li|o|c|lung)-?rads|gleason|isup|figo|stage|estadio|grade|grado|score|puntuación|"
     r"level|nivel|levels|niveles|segments?|segmentos?|ribs?|costillas?|vertebrae|vértebras|vertebras|"
     r"platelets?|plaquetas|plt|wbc|rbc|leucocitos|leukocytes|neutrophils|neutrófilos|lymphocytes|"
     r"linfocitos|hb|hgb|haemoglobin|hemoglobin|hemoglobina|psa|cea|ca\s?-?\s?125|ca\s?-?\s?19-9|afp|"
@@ -46,6 +46,8 @@ def is_clinical_number(text: str, start: int, end: int) -> bool:
     """Whether the numeric span ``[start, end)`` of ``text`` is a clinical value, stage, list or range."""
     if TNM.fullmatch(text[start:end].strip()):
         return True
+    if not text[start:end][:1].isdigit():
+        return False
     if _AFTER.match(text[end:end + 40]):
         return True
     clause = re.split(r"[.;\n]|,\s", text[max(0, start - 40):start])[-1]

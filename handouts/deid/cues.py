@@ -74,7 +74,10 @@ def cued_names(text: str) -> Iterator[tuple[int, int]]:
                 yield span
 
 
-def _could_be_name(bare: str, titled: bool) -> bool:
+def _could_be_name(raw: str, titled: bool) -> bool:
+    if re.fullmatch(r"[A-ZÀ-Þ]\.", raw):  # an initial
+        return True
+    bare = raw.strip(".,;:()'’")
     if not bare or bare.casefold() in _NOT_NAMES or is_generic_place(bare):
         return False
     if titled:
@@ -91,8 +94,7 @@ def _name_span(text: str, start: int, end: int, titled: bool) -> tuple[int, int]
     """The run of name words from ``start``, cut at the first word that cannot be a name."""
     kept_end = start
     for word in re.finditer(r"[^\s]+", text[start:end]):
-        bare = word.group().strip(".,;:()'’")
-        if not _could_be_name(bare, titled):
+        if not _could_be_name(word.group().rstrip(",;:"), titled):
             break
         kept_end = start + word.end()
     while kept_end > start and text[kept_end - 1] in ",;:":
