@@ -49,7 +49,10 @@ _ROLES = re.compile(
     rf"(?:comentad[oa]|hablad[oa]|consultad[oa]|discutid[oa])\s+con|"
     rf"médic[oa]\s+(?:remitente|solicitante|responsable|de\s+cabecera)|medic[oa]\s+(?:remitente|solicitante)|"
     rf"radiólog[oa]|radiolog[oa]|técnic[oa]|ecografista|nombre(?:\s+del?\s+paciente)?|paciente|contacto|"
-    rf"atentamente|firma|fdo\.?)"
+    rf"atentamente|firma|fdo\.?|"
+    rf"(?:given|sent|copied|explained|shown|handed|passed|forwarded|spoke|spoken|talked)\s+(?:to|with)|"
+    rf"informed|told|phoned|rang|contacted|thanked|"
+    rf"(?:entregad[oa]|enviad[oa]|explicad[oa])\s+a|(?:habló|hablé|hablamos)\s+con|informamos\s+a)"
     rf"\s*[:,\-]?\s+{_TITLE_OPT}(?P<name>{_NAME_RUN})")
 #: Capitalised words that can follow a cue without being a name (sentence words, report headings).
 _NOT_NAMES = frozenset(w.casefold() for w in (
@@ -64,6 +67,23 @@ _NOT_NAMES = frozenset(w.casefold() for w in (
 ))
 
 
+_PLACE_CUES = re.compile(
+    rf"(?<![\w])(?i:(?:lives|living|lived|resident|residing|born|holiday|holidays|home|settled)\s+(?:in|at|near)|"
+    rf"resident\s+of|moved\s+(?:to|from)|(?:comes|came|is|was|originally|travel(?:l)?ed|returned|back|"
+    rf"transferred|flew|emigrated|relocated)\s+(?:from|to)|"
+    rf"(?:vive|viven|vivía|reside|residente|residía|nacid[oa]|afincad[oa])\s+en|natural\s+de|"
+    rf"procedente\s+de|(?:viene|vino|vuelve|volvió|regresó|trasladad[oa])\s+(?:de|desde|a)|de\s+viaje\s+(?:a|en|por))"
+    rf"\s+(?P<name>{_NAME_RUN})")
+
+
+def cued_places(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of towns, cities and regions that follow a place cue ("lives in", "natural de")."""
+    for match in _PLACE_CUES.finditer(text):
+        span = _name_span(text, match.start("name"), match.end("name"), titled=False, place=True)
+        if span is not None:
+            yield span
+
+
 def cued_names(text: str) -> Iterator[tuple[int, int]]:
     """Spans of names that follow a title, a relation or a role cue."""
     for pattern, titled in ((_TITLED, True), (_RELATED, False), (_ROLES, False)):
@@ -74,14 +94,16 @@ def cued_names(text: str) -> Iterator[tuple[int, int]]:
                 yield span
 
 
-def _could_be_name(raw: str, titled: bool) -> bool:
-    if re.fullmatch(r"[A-ZÀ-Þ]\.", raw):  # an initial
+def _could_be_name(raw: str, titled: bool, place: bool = False) -> bool:
+    if re.fullmatch(r"[A-ZÀ-Þ]\.", raw) and not place:  # an initial
         return True
     bare = raw.strip(".,;:()'’")
     if not bare or bare.casefold() in _NOT_NAMES or is_generic_place(bare):
         return False
     if titled:
         return True
+    if place:  # town names are often ordinary words (Bath, Reading, Mobile): any capitalised non-medical word
+        return not is_medical(bare) and not bare.isupper()
     key = name_key(bare)
     if key in first_names() or key in surnames():
         return not is_medical(bare) or len(bare) <= 2
@@ -90,11 +112,13 @@ def _could_be_name(raw: str, titled: bool) -> bool:
     return not is_medical(bare) and not is_ordinary(bare)
 
 
-def _name_span(text: str, start: int, end: int, titled: bool) -> tuple[int, int] | None:
+def _name_span(text: str, start: int, end: int, titled: bool, place: bool = False) -> tuple[int, int] | None:
     """The run of name words from ``start``, cut at the first word that cannot be a name."""
     kept_end = start
     for word in re.finditer(r"[^\s]+", text[start:end]):
-        if not _could_be_name(word.group().rstrip(",;:"), titled):
+        if re.fullmatch(_PARTICLES, word.group()):  # "Alcalá de Henares", "van der Berg"
+            continue
+        if not _could_be_name(word.group().rstrip(",;:"), titled, place):
             break
         kept_end = start + word.end()
     while kept_end > start and text[kept_end - 1] in ",;:":

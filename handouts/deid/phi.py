@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from takehome.handouts.deid.clinical import is_clinical_number
-from takehome.handouts.deid.cues import cued_names
+from takehome.handouts.deid.cues import cued_names, cued_places
 from takehome.handouts.deid.dates import find_dates
 from takehome.handouts.deid.names import find_people
 
@@ -36,6 +36,7 @@ class PhiKind(StrEnum):
     EMAIL = "email"
     URL = "url"
     ADDRESS = "address"
+    PLACE = "place"
     POSTAL_CODE = "postal code"
     RECORD_NUMBER = "record number"
     TIME = "time"
@@ -53,6 +54,7 @@ REASONS: dict[PhiKind, str] = {
     PhiKind.EMAIL: "an e-mail address",
     PhiKind.URL: "a web address",
     PhiKind.ADDRESS: "a street address",
+    PhiKind.PLACE: "a town, city or region",
     PhiKind.POSTAL_CODE: "a postal code",
     PhiKind.RECORD_NUMBER: "a record, accession or other reference number",
     PhiKind.TIME: "a time of day",
@@ -195,6 +197,7 @@ def find_phi(text: str, *, times: bool = False) -> list[Span]:
     candidates += _ages(text)
     candidates += _spans(_SPELLED_EMAIL, text, PhiKind.EMAIL)
     candidates += [Span(PhiKind.PERSON, start, end) for start, end in cued_names(text)]
+    candidates += [Span(PhiKind.PLACE, start, end) for start, end in cued_places(text)]
     candidates += [Span(PhiKind.PERSON, start, end) for start, end in find_people(text)]
     if times:
         candidates += _spans(_TIME, text, PhiKind.TIME)

@@ -98,3 +98,18 @@ def test_review_lists_the_template_choice_title() -> None:
     choices = (("title", "Scan for May White"), ("large_print", True))
     session = Session(title="Results", template_choices=choices)
     assert list(session_texts(session)) == [("Title", "Results"), ("Handout title", "Scan for May White")]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("She moved from Glasgow last year.", "Glasgow"),
+    ("Vive en Alcalá de Henares con su hija.", "Alcalá de Henares"),
+    ("Results given to Okoro.", "Okoro"),
+])
+def test_places_and_people_after_a_cue(text: str, value: str) -> None:
+    assert value not in scrub_text(text, Identifiers()).text
+
+
+@pytest.mark.parametrize("text", ["Transferred from Radiology to CT.", "Results sent to Urology.",
+                                  "She was told the CT is normal."])
+def test_departments_after_a_cue_stay(text: str) -> None:
+    assert find_phi(text) == []
