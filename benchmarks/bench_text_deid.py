@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from takehome.handouts.deid.identifiers import Identifiers
-from takehome.handouts.deid.text import find_identifiers
+from takehome.handouts.deid.text import find_identifiers, scrub_text
 from tests.handouts.deid.freetext_corpus import Score, Sentence, sentences
 
 Finder = Callable[[Sentence], list[tuple[int, int]]]
@@ -77,6 +77,18 @@ def _row(name: str, subset: str, score: Score, per_sentence: float) -> str:
             f"{per_sentence * 1000:.1f} ms |")
 
 
+def excerpt_time(corpus: list[Sentence], repeat: int = 20) -> tuple[int, float]:
+    """Characters and seconds of ``scrub_text`` on one report excerpt (ten corpus sentences)."""
+    chosen = corpus[::40][:10]
+    text = " ".join(s.text for s in chosen)
+    ids = chosen[0].patient.identifiers()
+    scrub_text(text, ids)
+    started = time.perf_counter()
+    for index in range(repeat):
+        scrub_text(text + " " * index, ids)  # a new text each time: no cache
+    return len(text), (time.perf_counter() - started) / repeat
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-presidio", action="store_true", help="measure takehome only")
@@ -94,6 +106,8 @@ def main(argv: list[str] | None = None) -> None:
                                ("Spanish", [s for s in corpus if s.language == "es"])):
             score, per_sentence = run(find, chosen)
             print(_row(name, f"{subset} ({score.sentences})", score, per_sentence), flush=True)
+    characters, seconds = excerpt_time(corpus)
+    print(f"\ntakehome scrub_text on a report excerpt of {characters} characters: {seconds * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -181,8 +181,9 @@ def _ages(text: str) -> Iterator[Span]:
 def find_phi(text: str, *, times: bool = False) -> list[Span]:
     """Spans of ``text`` holding an identifier pattern (longest first wins; no overlaps).
 
-    ``times`` also finds times of day (wanted for text burned into images, where a time next to
-    a date dates the exam; in report text a time alone identifies no one).
+    ``times`` is for text burned into images: it also finds times of day (a time next to a date
+    dates the exam; in report text a time alone identifies no one) and leaves out names found
+    through the name lists without a cue word (OCR fragments of a screen read as first names).
     """
     if not text:
         return []
@@ -198,7 +199,8 @@ def find_phi(text: str, *, times: bool = False) -> list[Span]:
     candidates += _spans(_SPELLED_EMAIL, text, PhiKind.EMAIL)
     candidates += [Span(PhiKind.PERSON, start, end) for start, end in cued_names(text)]
     candidates += [Span(PhiKind.PLACE, start, end) for start, end in cued_places(text)]
-    candidates += [Span(PhiKind.PERSON, start, end) for start, end in find_people(text)]
+    if not times:  # name lists read OCR fragments of a screen ("Bee", "Ale") as first names
+        candidates += [Span(PhiKind.PERSON, start, end) for start, end in find_people(text)]
     if times:
         candidates += _spans(_TIME, text, PhiKind.TIME)
     candidates = [c for c in candidates if c.kind not in _NUMERIC_KINDS

@@ -182,7 +182,7 @@ def find_identifiers(text: str, identifiers: Identifiers, *, patterns: bool = Fa
     """Spans of ``text`` that hold one of ``identifiers`` (longest first, no overlaps).
 
     ``patterns`` adds the identifier patterns (header matches win where both apply); ``times``
-    adds times of day to them (for text burned into images).
+    is for text burned into images (see :func:`~takehome.handouts.deid.phi.find_phi`).
     """
     norm = normalise(text)
     plain = norm.text
