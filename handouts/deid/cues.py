@@ -68,10 +68,12 @@ _NOT_NAMES = frozenset(w.casefold() for w in (
 
 
 _PLACE_CUES = re.compile(
-    rf"(?<![\w])(?i:(?:lives|living|lived|resident|residing|born|holiday|holidays|home|settled)\s+(?:in|at|near)|"
+    rf"(?<![\w])(?i:(?:lives|living|lived|resident|residing|born|holiday|holidays|home|settled|works|"
+    rf"working|worked)\s+(?:in|at|near)|"
     rf"resident\s+of|moved\s+(?:to|from)|(?:comes|came|is|was|originally|travel(?:l)?ed|returned|back|"
     rf"transferred|flew|emigrated|relocated)\s+(?:from|to)|"
-    rf"(?:vive|viven|vivía|reside|residente|residía|nacid[oa]|afincad[oa])\s+en|natural\s+de|"
+    rf"(?:vive|viven|vivía|reside|residente|residía|nacid[oa]|afincad[oa]|trabaja|trabajaba)\s+en|"
+    rf"natural\s+de|"
     rf"procedente\s+de|(?:viene|vino|vuelve|volvió|regresó|trasladad[oa])\s+(?:de|desde|a)|de\s+viaje\s+(?:a|en|por))"
     rf"\s+(?P<name>{_NAME_RUN})")
 

@@ -26,6 +26,8 @@ from takehome.handouts.deid.normalise import name_key
 
 #: Zipf frequency (log10 of uses per billion words) from which a word counts as ordinary.
 ORDINARY_ZIPF = 3.5
+#: Zipf frequency of grammar words ("with", "para"), which a glossary term may contain.
+_FUNCTION_ZIPF = 5.5
 _LANGUAGES = ("en", "es")
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ'\- ]+")
 
@@ -119,8 +121,8 @@ def _medical_words() -> frozenset[str]:
     for language in _LANGUAGES:
         entries = json.loads(glossary.joinpath(f"{language}.json").read_text("utf-8"))["entries"]
         for entry in entries:
-            for term in entry["terms"]:
-                words.update(name_key(w) for w in term.split())
+            for term in entry["terms"]:  # the content words of multi-word terms, not "of", "de", "se"
+                words.update(name_key(w) for w in term.split() if len(w) >= 4 and zipf(w) < _FUNCTION_ZIPF)
     months = {name_key(m) for names in MONTHS.values() for m in names}
     return frozenset(w for w in words | months | {name_key(d) for d in WEEKDAYS} if len(w) >= 2)
 

@@ -32,7 +32,7 @@ from takehome.handouts.deid.normalise import name_key
 
 _WORD = re.compile(r"[^\W\d_]+(?:'(?!s\b)[^\W\d_]+|-[^\W\d_]+)*|(?<![\w.])[^\W\d_]\.")
 _PARTS = re.compile(r"[^\W\d_]+")
-_SENTENCE_END = re.compile(r"(?:^|(?<![\s(][^\W\d_])[.!?:•*\n\"(\[]|\s-)\s*$")
+_SENTENCE_END = re.compile(r"(?:^|(?<![\s(][^\W\d_])(?<!^[^\W\d_])[.!?:•*\n\"(\[]|\s-)\s*$")
 #: Titles and forms of address (English and Spanish) before a name.
 TITLES = frozenset({
     "dr", "drs", "dra", "doctor", "doctora", "prof", "professor", "profesor", "profesora", "mr", "mrs",
@@ -47,7 +47,8 @@ _PERSON_VERBS = re.compile(
     r"^\s+(?:rang|called|phoned|attended|came|arrived|returned|reports|reported|says|said|states|stated|"
     r"denies|denied|asked|asks|agreed|agrees|consented|consents|declined|declines|prefers|wants|wished|"
     r"wishes|understands|lives|lived|works|worked|presented|presents|complains|complained|tolerated|"
-    r"underwent|needs|needed|feels|felt|knows|was\s+seen|is\s+(?:a|an|aware)|was\s+(?:a|an|told)|"
+    r"underwent|needs|needed|feels|felt|knows|is\s+(?:a|an|aware)|"
+    r"was\s+(?:a|an|seen|told|informed|contacted|called|advised|reassured|given|asked|phoned)|"
     r"has\s+(?:a|an|had|been\s+(?:told|seen|informed))|had\s+(?:a|an)|and\s+(?:his|her|their)|"
     r"refiere|acude|acudió|llamó|llama|dice|niega|vive|trabaja|presenta|consulta|ingresa|ingresó|"
     r"fue\s+(?:vist|informad|atendid|explorad|valorad|intervenid)[oa]|es\s+(?:un|una)|tiene|tuvo|"
@@ -255,15 +256,23 @@ def find_people(text: str) -> Iterator[tuple[int, int]]:
             continue
         index = found.index(run[-1]) + 1
         names = [w for w in run if not w.initial]
+        if len(names) >= 2 and _eponym(text, run[-1]):  # "Hill Sachs lesion", "Ann Arbor staging"
+            continue
         if len(names) >= 2 and any(_first_name(w) for w in names):
             yield run[0].start, run[-1].end
             continue
-        # two or more capitalised words that are neither ordinary nor medical: a name, used as one
-        if len(names) >= 2 and not any(is_ordinary(w.text) or w.text.isupper() for w in names) and (
-                not _sentence_initial(text, run[0]) or _PERSON_VERBS.match(text[run[-1].end:])):
+        # two or more capitalised words, each a known name or a rare word (not medical): a name
+        if len(names) >= 2 and not any(_plain_word(w) for w in names) and (
+                not _sentence_initial(text, run[0]) or _person_follows(text, run[-1].end)):
             yield run[0].start, run[-1].end
             continue
         word = run[0]
+        # one unknown capitalised word opening a sentence with a person's verb ("Kasia will bring")
+        if len(names) == 1 and not word.initial and word.key not in surnames() and \
+                not is_ordinary(word.text) and not word.text.isupper() and _sentence_initial(text, word) and \
+                _PERSON_VERBS.match(text[word.end:]):
+            yield word.start, word.end
+            continue
         if len(run) != 1 or not _first_name(word) or word.initial or zipf(word.text) >= _COMMON_WORD_ZIPF:
             continue
         if re.match(r"\s*\d", text[word.end:]) or _eponym(text, word):
@@ -271,6 +280,17 @@ def find_people(text: str) -> Iterator[tuple[int, int]]:
         if not _sentence_initial(text, word) or _PERSON_VERBS.match(text[word.end:]) or \
                 _alone_on_line(text, word):
             yield word.start, word.end
+
+
+def _plain_word(word: Word) -> bool:
+    """An ordinary word that is no known name, or a word in capitals (a heading, an acronym)."""
+    known = word.key in first_names() or word.key in surnames()
+    return word.text.isupper() or (is_ordinary(word.text) and not known)
+
+
+def _person_follows(text: str, end: int) -> bool:
+    """Whether a person's verb follows ``end`` (from the list, or a past tense: "interpreted")."""
+    return bool(_PERSON_VERBS.match(text[end:]) or re.match(r"\s+[a-z]{3,}ed\b", text[end:]))
 
 
 def _run(text: str, found: list[Word], index: int) -> list[Word]:
