@@ -98,7 +98,8 @@ _PHONE_CUE = re.compile(r"(?:tel(?:ephone)?|phone|ph|fax|mobile|mob|cell|call|bl
 _STREET_WORDS = (r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
                  r"terrace|close|crescent|square|sq|highway|hwy|parkway|pkwy|row|walk|gardens|grove|"
                  r"strasse|straße|str|weg|platz|gasse|allee")
-_ES_STREET_WORDS = (r"carrer|avinguda|passeig|plaça|rúa|rua|calle|c/|avenida|avda\.?|av\.|plaza|pza\.?|paseo|pº|camino|carretera|ctra\.?|ronda|"
+_ES_STREET_WORDS = (r"carrer|avinguda|passeig|plaça|rúa|rua|calle|c/|avenida|avda\.?|av\.|plaza|pza\.?|"
+                    r"paseo|pº|camino|carretera|ctra\.?|ronda|"
                     r"travesía|travesia|glorieta|urbanización|urbanizacion|urb\.|callejón|pasaje|rambla|"
                     r"rue|via|chemin|boulevard")
 # the town (and province or postal code) after a street address: ", Springfield", ", 28014 Madrid"
