@@ -113,3 +113,23 @@ def test_places_and_people_after_a_cue(text: str, value: str) -> None:
                                   "She was told the CT is normal."])
 def test_departments_after_a_cue_stay(text: str) -> None:
     assert find_phi(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Kasia will bring the CD.", "Kasia"),
+    ("Mei Chen interpreted for her.", "Mei Chen"),
+    ("Lives at Carrer de Balmes 120, Barcelona.", "Balmes 120, Barcelona"),
+    ("Vive en Girona y trabaja en Figueres.", "Figueres"),
+])
+def test_names_and_places_used_as_such(text: str, value: str) -> None:
+    assert value not in scrub_text(text, Identifiers()).text
+
+
+def test_an_initial_opening_the_text_goes_with_the_name() -> None:
+    assert scrub("N. Ortega was informed.", "Nuria", "Ortega") == "[removed] [removed] was informed."
+
+
+@pytest.mark.parametrize("text", ["A Hill Sachs lesion.", "Stage per Ann Arbor staging.",
+                                  "Se ve una lesión de la sustancia blanca."])
+def test_eponyms_and_grammar_words_stay(text: str) -> None:
+    assert find_phi(text) == []
