@@ -210,7 +210,7 @@ def _used_as_name(text: str, found: list[Word], strength: list[str | None], inde
     if before is not None and name_key(before.text.rstrip(".")) in TITLES and \
             re.fullmatch(r"\.?[\s,]{1,3}", text[before.end:word.start]):
         return True
-    if not word.capitalised or _eponym(text, word):
+    if not word.capitalised or _eponym(text, word) or _title_case_line(text, word):
         return False
     if re.match(r"\s*\d", text[word.end:]):  # "Page 2", "Scan 3"
         return False
@@ -221,6 +221,14 @@ def _used_as_name(text: str, found: list[Word], strength: list[str | None], inde
     if not _sentence_initial(text, word):
         return True
     return bool(re.match(r"'s\b", text[word.end:]) or _PERSON_VERBS.match(text[word.end:]))
+
+
+def _title_case_line(text: str, word: Word) -> bool:
+    """Whether the word's line is written in Title Case ("Your Scan Results"): capitals prove nothing."""
+    start = text.rfind("\n", 0, word.start) + 1
+    end = text.find("\n", word.end)
+    content = [w for w in re.findall(r"[^\W\d_]{4,}", text[start:end if end >= 0 else len(text)])]
+    return len(content) >= 3 and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
 
 
 def _in_capitals(text: str, found: list[Word], index: int) -> bool:

@@ -133,3 +133,9 @@ def test_an_initial_opening_the_text_goes_with_the_name() -> None:
                                   "Se ve una lesión de la sustancia blanca."])
 def test_eponyms_and_grammar_words_stay(text: str) -> None:
     assert find_phi(text) == []
+
+
+def test_title_case_is_no_evidence_of_a_name() -> None:
+    assert scrub("Your Scan Results", "Peter", "Scan") == "Your Scan Results"
+    assert scrub("Your Ultrasound Results for May White", "May", "White") == \
+        "Your Ultrasound Results for [removed] [removed]"
