@@ -77,13 +77,13 @@ def find_dates(text: str) -> list[tuple[int, int]]:
     out = []
     for match in DATE.finditer(text):
         month = next((match.group(g) for g in ("m1", "m2", "m3") if match.group(g)), None)
-        if month is not None and not _real_month(month, match.group(), match.group("m1") is not None):
+        if month is not None and not _real_month(month, with_year=match.group("m1") is not None):
             continue
         out.append(match.span())
     return out
 
 
-def _real_month(month: str, whole: str, with_year: bool) -> bool:
+def _real_month(month: str, *, with_year: bool) -> bool:
     bare = month.rstrip(".").casefold()
     if bare not in _AMBIGUOUS_MONTHS and (bare in _ALL_MONTHS or len(bare) >= 3):
         return True

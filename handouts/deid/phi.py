@@ -1,13 +1,15 @@
-"""Identifiers in free text that the header does not know: other people's names, dates, contacts.
+"""Identifiers in free text that the header does not know: other people's names, places, dates, contacts.
 
 Each finder is a pattern for one kind of identifier (HIPAA Safe Harbor's list, which the DICOM
-PS3.15 profile's free-text attributes also carry): names of others (found through the words that
-introduce them: titles, relations, roles, signatures), dates, ages over 89, phone and fax numbers,
-e-mail and web addresses, street addresses, postal codes, record/accession-like numbers.
+PS3.15 profile's free-text attributes also carry), in English and Spanish whatever the handout's
+language: names of others (after titles, relations, roles, signatures: :mod:`.cues`; or known to the
+name lists and used as names: :mod:`.names`), towns after a place cue, dates (:mod:`.dates`), ages
+over 89, phone and fax numbers, e-mail addresses (also spelled "at … dot") and web addresses, street
+addresses with their towns, postal codes, record/accession-like numbers.
 
 Medical wording must survive: sizes ("12 mm", "4 cm"), sequences ("T2"), vertebral levels ("C5-1",
-"L4-L5"), eponyms ("Parkinson's disease") never match, because every pattern needs either a cue word
-or a shape (separators, digit counts) that medical content does not have.
+"L4-L5"), eponyms ("Parkinson's disease"), scores, stages, doses and counts (:mod:`.clinical`:
+"BI-RADS 3", "T2N0M0", "25000 International Units"), specialties, drugs and devices after a cue.
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
-"""Removing a patient's header identifiers from free text (excerpts, labels, captions, titles).
+"""Removing identifiers from free text (excerpts, labels, captions, titles, template choices).
 
-Names match word by word in any order and case (accents folded), IDs match with or without
-separators, dates match in the usual written formats. On top of the header's values, the identifier
-patterns of :mod:`takehome.handouts.deid.phi` (other people's names, any date, ages over 89, phones,
-e-mail and web addresses, street addresses, postal codes, record numbers) are removed. Each match
-becomes ``[removed]``, unless the clinician chose to keep that exact text (an override).
+Text is matched after normalisation (:mod:`~takehome.handouts.deid.normalise`), and what is found
+replaces the original characters. The header's names are found word by word however written
+(:mod:`~takehome.handouts.deid.names`), its IDs with or without separators, its dates in every
+spelling in English and Spanish, its institution and address by their proper names (generic words
+such as "Radiology" alone are no identifier). On top of the header's values, the identifier
+patterns of :mod:`takehome.handouts.deid.phi` (other people's names and places, any date, ages over
+89, phones, e-mail and web addresses, street addresses, postal codes, record numbers) are removed.
+Each match becomes ``[removed]``, unless the clinician chose to keep that exact text (an override).
 """
 
 from __future__ import annotations
