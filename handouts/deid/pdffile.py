@@ -1,19 +1,31 @@
 """The handout file itself: metadata, attachments, annotations, scripts, and a last text check.
 
 Runs on the finished PDF bytes, after the layout: the document information may only hold generic
-values, there is no XMP metadata, no embedded file, no annotation, form, link, action or script,
-and the text layer holds none of the header's identifiers. Anything found is stripped (the file is
-rebuilt with pypdf) and checked again; what cannot be made clean refuses the export.
+values, the catalog's XMP metadata only the generic properties a tagged (PDF/UA) file needs, there
+is no embedded file, no annotation, form, link, action or script, and neither the text layer nor
+the structure's alternate texts (/Alt, /ActualText, …) hold any of the header's identifiers.
+Anything found is stripped (the file is rebuilt with pypdf, keeping its structure tree) and checked
+again; what cannot be made clean refuses the export.
 """
 
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+    StreamObject,
+    TextStringObject,
+)
 
 from takehome.handouts.deid.identifiers import Identifiers
 from takehome.handouts.deid.text import find_identifiers, override_key
@@ -29,6 +41,45 @@ FORBIDDEN_KEYS = frozenset({"/JavaScript", "/JS", "/EmbeddedFiles", "/EmbeddedFi
                             "/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/Metadata", "/PieceInfo",
                             "/AF", "/Collection"})
 
+# --- tagged PDF (PDF/UA-1): begin ----------------------------------------------------------------
+#: The XMP properties a handout may carry (namespace, name): its title, the PDF/UA part, the tool.
+ALLOWED_XMP = frozenset({("http://purl.org/dc/elements/1.1/", "title"),
+                         ("http://www.aiim.org/pdfua/ns/id/", "part"),
+                         ("http://ns.adobe.com/pdf/1.3/", "Producer"),
+                         ("http://ns.adobe.com/xap/1.0/", "CreatorTool")})
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#: Structure entries that are text a reader speaks: checked for identifiers like the page text.
+STRUCTURE_TEXT_KEYS = frozenset({"/Alt", "/ActualText", "/E", "/T"})
+#: Catalog entries of a tagged file that a stripped copy keeps (nothing in them is active).
+TAGGED_CATALOG_KEYS = ("/StructTreeRoot", "/MarkInfo", "/Lang", "/ViewerPreferences")
+
+
+def _qualified(tag: str) -> tuple[str, str]:
+    namespace, _, name = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    return namespace, name
+
+
+def _xmp_problems(stream: PdfObject | None, identifiers: Identifiers) -> list[str]:
+    """What in the catalog's XMP packet is not a generic value a tagged handout needs."""
+    if not isinstance(stream, StreamObject):
+        return ["the XMP metadata is not a stream"]
+    try:
+        root = ElementTree.fromstring(stream.get_data())
+    except ElementTree.ParseError:
+        return ["the XMP metadata could not be read"]
+    problems: set[str] = set()
+    for description in root.iter(f"{{{_RDF}}}Description"):
+        if any(_qualified(key)[0] != _RDF for key in description.attrib):
+            problems.add("the XMP metadata holds a property outside its allowed list")
+        for prop in description:
+            if _qualified(prop.tag) not in ALLOWED_XMP:
+                problems.add("the XMP metadata holds a property outside its allowed list")
+            text = " ".join(t.strip() for t in prop.itertext() if t.strip())
+            if identifiers and find_identifiers(text, identifiers):
+                problems.add("the XMP metadata holds a header identifier")
+    return sorted(problems)
+# --- tagged PDF (PDF/UA-1): end ------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class PdfCheck:
@@ -41,7 +92,7 @@ class PdfCheck:
         return not self.problems
 
 
-def _walk(root: PdfObject, found: set[str]) -> None:
+def _walk(root: PdfObject, found: set[str], texts: list[str]) -> None:
     seen: set[int] = set()
     stack: list[PdfObject] = [root]
     while stack:
@@ -53,9 +104,11 @@ def _walk(root: PdfObject, found: set[str]) -> None:
             item = item.get_object()
         if isinstance(item, DictionaryObject):
             for key, value in item.items():
-                if key in FORBIDDEN_KEYS:
-                    found.add(key)
-                if key != "/Parent":
+                if key in FORBIDDEN_KEYS and not (key == "/Metadata" and item is root):
+                    found.add(key)  # the catalog's XMP is checked on its own (_xmp_problems)
+                if key in STRUCTURE_TEXT_KEYS and isinstance(value, TextStringObject | ByteStringObject):
+                    texts.append(value.decode("latin-1") if isinstance(value, bytes) else str(value))
+                if key != "/Parent" and not (key == "/Metadata" and item is root):
                     stack.append(value)
         elif isinstance(item, ArrayObject):
             stack.extend(item)
@@ -78,8 +131,14 @@ def check_pdf(data: bytes, identifiers: Identifiers = _NO_IDENTIFIERS, *,
             elif key not in _DATE_KEYS and identifiers and find_identifiers(str(value), identifiers):
                 problems.append(f"document information {key} holds a header identifier")
         found: set[str] = set()
-        _walk(reader.trailer["/Root"], found)
+        texts: list[str] = []
+        catalog = reader.root_object
+        _walk(catalog, found, texts)
         problems += [f"the file holds {key[1:]}" for key in sorted(found)]
+        if "/Metadata" in catalog:
+            problems += _xmp_problems(catalog["/Metadata"], identifiers)
+        if identifiers and any(find_identifiers(text, identifiers) for text in texts):
+            problems.append("the structure's alternate text holds a header identifier")
         if identifiers:
             kept = {override_key(k) for k in keep}
             for number, page in enumerate(reader.pages, start=1):
@@ -98,7 +157,8 @@ def check_pdf(data: bytes, identifiers: Identifiers = _NO_IDENTIFIERS, *,
 
 
 def strip_pdf(data: bytes, title: str, creator: str) -> bytes:
-    """The PDF rebuilt with its pages only: no metadata but ``title``/``creator``, nothing active."""
+    """The PDF rebuilt with its pages (and its structure tree) only: no metadata but
+    ``title``/``creator``, nothing active."""
     reader = PdfReader(io.BytesIO(data))
     writer = PdfWriter()
     for page in reader.pages:
@@ -110,6 +170,13 @@ def strip_pdf(data: bytes, title: str, creator: str) -> bytes:
     for key in ("/Names", "/OpenAction", "/AA", "/AcroForm", "/Metadata", "/AF", "/Collection"):
         if key in root:
             del root[NameObject(key)]
+    # tagged PDF: the structure tree refers to the pages added above (pypdf maps them to the copies)
+    catalog = reader.root_object
+    kept = [key for key in TAGGED_CATALOG_KEYS if key in catalog]
+    if "/Metadata" in catalog and not _xmp_problems(catalog["/Metadata"], _NO_IDENTIFIERS):
+        kept.append("/Metadata")  # generic values only; the stripped copy is checked again
+    for key in kept:  # cloned as references, so the tree's /P and /Pg point at the copies
+        root[NameObject(key)] = catalog.raw_get(key).clone(writer)
     writer.add_metadata({"/Title": title, "/Creator": creator, "/Producer": creator})
     buffer = io.BytesIO()
     writer.write(buffer)

@@ -1,13 +1,15 @@
-"""Identifiers in free text that the header does not know: other people's names, dates, contacts.
+"""Identifiers in free text that the header does not know: other people's names, places, dates, contacts.
 
 Each finder is a pattern for one kind of identifier (HIPAA Safe Harbor's list, which the DICOM
-PS3.15 profile's free-text attributes also carry): names of others (found through the words that
-introduce them: titles, relations, roles, signatures), dates, ages over 89, phone and fax numbers,
-e-mail and web addresses, street addresses, postal codes, record/accession-like numbers.
+PS3.15 profile's free-text attributes also carry), in English and Spanish whatever the handout's
+language: names of others (after titles, relations, roles, signatures: :mod:`.cues`; or known to the
+name lists and used as names: :mod:`.names`), towns after a place cue, dates (:mod:`.dates`), ages
+over 89, phone and fax numbers, e-mail addresses (also spelled "at … dot") and web addresses, street
+addresses with their towns, postal codes, record/accession-like numbers.
 
 Medical wording must survive: sizes ("12 mm", "4 cm"), sequences ("T2"), vertebral levels ("C5-1",
-"L4-L5"), eponyms ("Parkinson's disease") never match, because every pattern needs either a cue word
-or a shape (separators, digit counts) that medical content does not have.
+"L4-L5"), eponyms ("Parkinson's disease"), scores, stages, doses and counts (:mod:`.clinical`:
+"BI-RADS 3", "T2N0M0", "25000 International Units"), specialties, drugs and devices after a cue.
 """
 
 from __future__ import annotations
@@ -16,6 +18,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+
+from takehome.handouts.deid.clinical import is_clinical_number
+from takehome.handouts.deid.cues import cued_names, cued_places
+from takehome.handouts.deid.dates import find_dates
+from takehome.handouts.deid.names import find_people
 
 
 class PhiKind(StrEnum):
@@ -31,6 +38,7 @@ class PhiKind(StrEnum):
     EMAIL = "email"
     URL = "url"
     ADDRESS = "address"
+    PLACE = "place"
     POSTAL_CODE = "postal code"
     RECORD_NUMBER = "record number"
     TIME = "time"
@@ -48,6 +56,7 @@ REASONS: dict[PhiKind, str] = {
     PhiKind.EMAIL: "an e-mail address",
     PhiKind.URL: "a web address",
     PhiKind.ADDRESS: "a street address",
+    PhiKind.PLACE: "a town, city or region",
     PhiKind.POSTAL_CODE: "a postal code",
     PhiKind.RECORD_NUMBER: "a record, accession or other reference number",
     PhiKind.TIME: "a time of day",
@@ -63,30 +72,6 @@ class Span:
     end: int
 
 
-_MONTH_WORDS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-                r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_DAY = r"(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?"
-_NUM_MONTH = r"(?:0?[1-9]|1[0-2])"
-_YEAR4 = r"(?:1[89][0-9]{2}|20[0-9]{2})"
-_YEAR = rf"(?:{_YEAR4}|[0-9]{{2}})"
-
-_DATE_PATTERNS = (
-    # 2024-06-05, 2024/6/5, 2024.06.05
-    rf"{_YEAR4}([-/.]){_NUM_MONTH}\1(?:0?[1-9]|[12][0-9]|3[01])",
-    # 05/06/2024, 5.6.24, 06-05-2024 (day or month first)
-    rf"(?:0?[1-9]|[12][0-9]|3[01])([-/.])(?:0?[1-9]|[12][0-9]|3[01])\2{_YEAR}",
-    # 5 June 2024, 5th of Jun. 2024, 05-Jun-2024, June 2024
-    rf"(?:{_DAY}(?:\s+of)?[\s\-]+)?{_MONTH_WORDS}[\s\-,]+{_YEAR4}",
-    # June 5, 2024 / June 5th 2024 / June 5th (a month and a day is a date element too)
-    rf"{_MONTH_WORDS}\s+{_DAY}(?:,?\s+{_YEAR4})?",
-    # 5th of June / 5 June
-    rf"{_DAY}(?:\s+of)?\s+{_MONTH_WORDS}",
-    # 20240605 (DICOM DA) when it is a plausible date
-    rf"{_YEAR4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])",
-)
-_DATE = re.compile(r"(?<![\w/.\-])(?:" + "|".join(f"(?:{p})" for p in _DATE_PATTERNS) + r")(?![\w/])",
-                   re.IGNORECASE)
-
 _TIME = re.compile(r"(?<![\w:.])(?:[01]?[0-9]|2[0-3])[:h][0-5][0-9](?::[0-5][0-9])?(?:\s*[ap]\.?m\.?)?"
                    r"(?![\w:])", re.IGNORECASE)
 
@@ -96,6 +81,12 @@ _AGE = re.compile(
     r"(?:aged?|age:)\s*(?P<c>9[0-9]|1[0-4][0-9]))(?![\w])", re.IGNORECASE)
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+# spelled out to dodge filters: "jane dot doe at example dot org", "jane(at)example.org", "arroba", "punto"
+_AT = r"(?:\s*[(\[{<]\s*(?:at|arroba)\s*[)\]}>]\s*|\s+(?:at|arroba)\s+|\s*@\s*)"
+_DOT = r"(?:\s*[(\[{<]\s*(?:dot|punto)\s*[)\]}>]\s*|\s+(?:dot|punto)\s+|\.)"
+_SPELLED_EMAIL = re.compile(
+    rf"(?<![\w.+-])[\w+-]+(?:{_DOT}[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}"
+    r"(?:com|org|net|edu|gov|es|uk|us|de|fr|it|mx|ar|co|cl|pe|info|io|nhs|cat|eu)(?![\w])", re.IGNORECASE)
 _URL = re.compile(r"(?<![\w@])(?:(?:https?|ftp)://[^\s<>\"']+|www\.[^\s<>\"']+|"
                   r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|nhs\.uk|co\.uk|de|fr|nl|"
                   r"info|io|health)(?:/[^\s<>\"']*)?)", re.IGNORECASE)
@@ -109,13 +100,22 @@ _PHONE_CUE = re.compile(r"(?:tel(?:ephone)?|phone|ph|fax|mobile|mob|cell|call|bl
 _STREET_WORDS = (r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
                  r"terrace|close|crescent|square|sq|highway|hwy|parkway|pkwy|row|walk|gardens|grove|"
                  r"strasse|straße|str|weg|platz|gasse|allee")
+_ES_STREET_WORDS = (r"carrer|avinguda|passeig|plaça|rúa|rua|calle|c/|avenida|avda\.?|av\.|plaza|pza\.?|"
+                    r"paseo|pº|camino|carretera|ctra\.?|ronda|"
+                    r"travesía|travesia|glorieta|urbanización|urbanizacion|urb\.|callejón|pasaje|rambla|"
+                    r"rue|via|chemin|boulevard")
+# the town (and province or postal code) after a street address: ", Springfield", ", 28014 Madrid"
+_TOWN = (r"(?:,?\s+(?:\d{4,5}\s+)?[A-Z][\w'’-]+"
+         r"(?:\s+(?:(?:de|del|la|el|on|upon|le|sur)\s+)?[A-Z][\w'’-]+){0,2})")
 # Street names are capitalised words (case matters there); the street word itself may be any case.
 _ADDRESS = re.compile(
     rf"(?<![\w])\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][\w'.-]*\s+){{1,4}}(?i:{_STREET_WORDS})\b"
-    rf"(?:,?\s+(?i:apt|apartment|flat|suite|unit)\.?\s*#?\s*\w+)?|"
-    rf"(?<![\w])(?:[A-Z][\w'-]*(?:strasse|straße|str\.|weg|platz|gasse|allee))\s+\d{{1,4}}[a-z]?\b|"
-    rf"(?<![\w])(?i:rue|avenue|boulevard|via|calle|chemin)\s+(?:[\w'-]+\s+){{0,3}}[A-Z][\w'-]+|"
-    rf"(?<![\w])(?i:p\.?\s?o\.?\s+box|postfach)\s+\d+")
+    rf"(?:,?\s+(?i:apt|apartment|flat|suite|unit)\.?\s*#?\s*\w+)?{_TOWN}{{0,2}}|"
+    rf"(?<![\w])(?:[A-Z][\w'-]*(?:strasse|straße|str\.|weg|platz|gasse|allee))\s+\d{{1,4}}[a-z]?\b{_TOWN}?|"
+    rf"(?<![\w])(?i:{_ES_STREET_WORDS})\s*(?:(?:de|del|la|las|los|el|[\w'’-]+)\s+){{0,4}}[A-Z][\w'’-]+"
+    rf"(?:,?\s+(?i:n(?:º|o\.?|úm\.?|um\.?)\s*)?\d{{1,4}}[A-Za-z]?)?"
+    rf"(?:,?\s+\d{{1,2}}\s*[ºª°oa]?(?:\s*[A-Za-z](?![\w]))?|,?\s+(?i:piso|puerta|bajo|esc\.?)\s*\w*)*{_TOWN}{{0,2}}|"
+    rf"(?<![\w])(?i:p\.?\s?o\.?\s+box|postfach|apartado(?:\s+de\s+correos)?)\s+\d+")
 
 # UK (SW1A 1AA), Canada (K1A 0B1), Netherlands (1234 AB), US ZIP after a state code or "ZIP".
 _POSTAL = re.compile(
@@ -131,7 +131,6 @@ _US_STATES = frozenset({
 })
 # 10115 Berlin, 75008 Paris: five digits then a capitalised place name
 _POSTAL_CITY = re.compile(r"(?<![\w.,])\d{5}\s+(?=[A-Z][a-zà-ÿ]{2,})")
-_UNIT_WORDS = frozenset({"units", "unit", "iu", "mg", "ml", "cells", "copies", "mm", "cm", "hu"})
 
 # record-like: a cue word then a reference, or any token with many digits
 _RECORD_CUE = re.compile(
@@ -144,69 +143,11 @@ _RECORD_CUE = re.compile(
 _LONG_NUMBER = re.compile(r"(?<![\w.,])(?=[A-Z0-9\-/]*(?:[0-9][^0-9\s]*){6})[A-Z0-9][A-Z0-9\-/]*[A-Z0-9]"
                           r"(?![\w]|[.,]\d)", re.IGNORECASE)
 
-# names of other people, introduced by a title, a relation, a role or a signature phrase
-_NAME_WORD = r"(?:[A-Z][a-zà-ÿ'’\-]+|[A-Z]\.|[A-Z]{2,}(?![a-z]))"
-_PARTICLES = r"(?:van|von|de|der|den|la|le|da|di|du|del|bin|al|ter|o')"
-_NAME_RUN = rf"(?:{_PARTICLES}\s+)*{_NAME_WORD}(?:\s+(?:{_PARTICLES}\s+)*{_NAME_WORD}){{0,3}}"
-_TITLES = (r"dr|drs|doctor|prof|professor|mr|mrs|ms|mx|miss|madam|sir|dame|nurse|sister|matron|"
-           r"rev|reverend|fr|father|pastor|rabbi|imam|herr|frau|mme|mlle|sr|sra|srta|dott|dott\.ssa")
-_TITLED = re.compile(rf"(?<![\w])(?i:{_TITLES})\.?\s+(?P<name>{_NAME_RUN})")
-_TITLE_OPT = rf"(?:(?i:{_TITLES})\.?\s+)?"
-_RELATIONS = (r"wife|husband|partner|spouse|son|daughter|mother|father|mum|mom|dad|brother|sister|"
-              r"sibling|aunt|uncle|niece|nephew|cousin|grandson|granddaughter|grandmother|grandfather|"
-              r"fiancée?|friend|neighbou?r|carer|caregiver|guardian|child|children|boyfriend|girlfriend|"
-              r"relative|colleague|employer|interpreter|translator")
-_RELATED = re.compile(
-    rf"(?<![\w])(?i:(?:his|her|their|the\s+patient'?s|patient'?s|my|your|whose|a|the)\s+(?:{_RELATIONS}))"
-    rf"\s*,?\s+(?:\(|is\s+|named\s+|called\s+)?{_TITLE_OPT}(?P<name>{_NAME_RUN})")
-_ROLES = re.compile(
-    rf"(?<![\w])(?i:(?:reported|dictated|signed|verified|approved|authori[sz]ed|transcribed|typed|read|"
-    rf"seen|examined|referred|requested|performed|scanned|reviewed|discussed|accompanied|"
-    rf"electronically\s+signed)\s+(?:by|with)|cc|attn|attention|"
-    rf"(?:referring|reporting|attending|ordering|requesting)\s+(?:physician|doctor|clinician|radiologist|"
-    rf"consultant)|radiologist|sonographer|technologist|radiographer|consultant|gp|physician|"
-    rf"patient(?:'s)?\s+name|name|contact|next\s+of\s+kin|nok)\s*[:,\-]?\s+{_TITLE_OPT}(?P<name>{_NAME_RUN})")
-#: Capitalised words that can follow a cue without being a name (sentence words, medical words).
-_NOT_NAMES = frozenset(w.casefold() for w in (
-    "The", "A", "An", "This", "That", "These", "Those", "It", "He", "She", "They", "We", "I", "You",
-    "His", "Her", "Their", "Our", "Your", "My", "In", "On", "At", "Of", "For", "With", "And", "Or",
-    "But", "No", "Not", "Yes", "To", "From", "By", "As", "Is", "Was", "Are", "Were", "Has", "Had",
-    "Today", "Yesterday", "Tomorrow", "Who", "Which", "Also", "Please", "See", "Note", "If", "When",
-    "Normal", "Abnormal", "Left", "Right", "Upper", "Lower", "Findings", "Impression", "Report",
-    "Conclusion", "Comparison", "History", "Indication", "Technique", "Clinical", "MRI", "CT", "US",
-    "PET", "X-ray", "Xray", "ED", "ICU", "GP", "Radiology", "Department", "Hospital", "Clinic",
-    "Unit", "Team", "Service", "Ward", "Emergency", "Oncology", "Cardiology", "Surgery", "Surgeon",
-    "Staff", "Patient", "Family", "MDT", "Unknown", "N/A", "None", "Consent", "Scan", "Study", "Exam",
-    "Examination", "Image",
-))
-
-
 def _spans(pattern: re.Pattern[str], text: str, kind: PhiKind, group: str | int = 0) -> Iterator[Span]:
     for match in pattern.finditer(text):
         start, end = match.span(group)
         if start >= 0 and end > start:
             yield Span(kind, start, end)
-
-
-def _names(text: str) -> Iterator[Span]:
-    for pattern in (_TITLED, _RELATED, _ROLES):
-        for match in pattern.finditer(text):
-            yield from _name_span(text, match.start("name"), match.end("name"))
-
-
-def _name_span(text: str, start: int, end: int) -> Iterator[Span]:
-    """The run of name words from ``start``, cut at the first word that cannot be a name."""
-    words = list(re.finditer(r"[^\s]+", text[start:end]))
-    kept_end = start
-    for word in words:
-        bare = word.group().strip(".,;:()'’").casefold()
-        if bare in _NOT_NAMES or not bare:
-            break
-        kept_end = start + word.end()
-    while kept_end > start and text[kept_end - 1] in ",;:":
-        kept_end -= 1
-    if kept_end > start:
-        yield Span(PhiKind.PERSON, start, kept_end)
 
 
 def _phones(text: str) -> Iterator[Span]:
@@ -225,9 +166,6 @@ def _postal(text: str) -> Iterator[Span]:
             continue
         yield Span(PhiKind.POSTAL_CODE, match.start(), match.end())
     for match in _POSTAL_CITY.finditer(text):
-        following = text[match.end():].split(maxsplit=1)
-        if following and following[0].strip(".,;").casefold() in _UNIT_WORDS:
-            continue
         yield Span(PhiKind.POSTAL_CODE, match.start(), match.end() - 1)
 
 
@@ -246,24 +184,35 @@ def _ages(text: str) -> Iterator[Span]:
 def find_phi(text: str, *, times: bool = False) -> list[Span]:
     """Spans of ``text`` holding an identifier pattern (longest first wins; no overlaps).
 
-    ``times`` also finds times of day (wanted for text burned into images, where a time next to
-    a date dates the exam; in report text a time alone identifies no one).
+    ``times`` is for text burned into images: it also finds times of day (a time next to a date
+    dates the exam; in report text a time alone identifies no one) and leaves out names found
+    through the name lists without a cue word (OCR fragments of a screen read as first names).
     """
     if not text:
         return []
     candidates: list[Span] = []
     candidates += _spans(_EMAIL, text, PhiKind.EMAIL)
     candidates += _spans(_URL, text, PhiKind.URL)
-    candidates += _spans(_DATE, text, PhiKind.DATE)
+    candidates += [Span(PhiKind.DATE, start, end) for start, end in find_dates(text)]
     candidates += _spans(_ADDRESS, text, PhiKind.ADDRESS)
     candidates += _postal(text)
     candidates += _phones(text)
     candidates += _records(text)
     candidates += _ages(text)
-    candidates += _names(text)
+    candidates += _spans(_SPELLED_EMAIL, text, PhiKind.EMAIL)
+    candidates += [Span(PhiKind.PERSON, start, end) for start, end in cued_names(text)]
+    candidates += [Span(PhiKind.PLACE, start, end) for start, end in cued_places(text)]
+    if not times:  # name lists read OCR fragments of a screen ("Bee", "Ale") as first names
+        candidates += [Span(PhiKind.PERSON, start, end) for start, end in find_people(text)]
     if times:
         candidates += _spans(_TIME, text, PhiKind.TIME)
+    candidates = [c for c in candidates if c.kind not in _NUMERIC_KINDS
+                  or not is_clinical_number(text, c.start, c.end)]
     return non_overlapping(candidates)
+
+
+#: Kinds whose spans are numbers (a clinical value, stage, list or range is not one of them).
+_NUMERIC_KINDS = frozenset({PhiKind.DATE, PhiKind.RECORD_NUMBER, PhiKind.POSTAL_CODE, PhiKind.PHONE})
 
 
 def non_overlapping(spans: list[Span]) -> list[Span]:

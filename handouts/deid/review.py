@@ -64,6 +64,9 @@ def session_texts(session: Session) -> Iterable[tuple[str, str]]:
     """(where, text) for every free text of the session that a handout may print."""
     if session.title.strip():
         yield "Title", session.title
+    for key, value in session.template_choices:  # the Handout tab's title and any other text setting
+        if isinstance(value, str) and value.strip():
+            yield ("Handout title" if key == "title" else f"Handout setting {key!r}"), value
     for number, image in enumerate(session.key_images, start=1):
         if image.caption.strip():
             yield f"Picture {number}, caption", image.caption

@@ -1,10 +1,13 @@
-"""Removing a patient's header identifiers from free text (excerpts, labels, captions, titles).
+"""Removing identifiers from free text (excerpts, labels, captions, titles, template choices).
 
-Names match word by word in any order and case (accents folded), IDs match with or without
-separators, dates match in the usual written formats. On top of the header's values, the identifier
-patterns of :mod:`takehome.handouts.deid.phi` (other people's names, any date, ages over 89, phones,
-e-mail and web addresses, street addresses, postal codes, record numbers) are removed. Each match
-becomes ``[removed]``, unless the clinician chose to keep that exact text (an override).
+Text is matched after normalisation (:mod:`~takehome.handouts.deid.normalise`), and what is found
+replaces the original characters. The header's names are found word by word however written
+(:mod:`~takehome.handouts.deid.names`), its IDs with or without separators, its dates in every
+spelling in English and Spanish, its institution and address by their proper names (generic words
+such as "Radiology" alone are no identifier). On top of the header's values, the identifier
+patterns of :mod:`takehome.handouts.deid.phi` (other people's names and places, any date, ages over
+89, phones, e-mail and web addresses, street addresses, postal codes, record numbers) are removed.
+Each match becomes ``[removed]``, unless the clinician chose to keep that exact text (an override).
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from takehome.handouts.deid.identifiers import Identifiers
+from takehome.handouts.deid.lexicon import MONTHS, is_generic_place
+from takehome.handouts.deid.names import PARTICLES, find_header_names
+from takehome.handouts.deid.normalise import name_key, normalise
 from takehome.handouts.deid.phi import PhiKind, find_phi
 
 REDACTION = "[removed]"
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 
 
 #: Why a piece of text was removed (header matches and identifier patterns share one vocabulary).
@@ -62,22 +67,6 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
-_TRANSLITERATIONS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"}
-
-
-def _name_variants(part: str) -> set[str]:
-    lowered = part.casefold()
-    spelled = "".join(_TRANSLITERATIONS.get(ch, ch) for ch in lowered)
-    return {fold(part), fold(spelled)}
-
-
-def _name_pattern(parts: Iterable[str]) -> re.Pattern[str] | None:
-    words = sorted({v for p in parts for v in _name_variants(p)}, key=len, reverse=True)
-    if not words:
-        return None
-    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
-
-
 def _id_pattern(ids: Iterable[str]) -> re.Pattern[str] | None:
     alternatives = []
     for value in sorted(ids, key=len, reverse=True):
@@ -89,9 +78,37 @@ def _id_pattern(ids: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![0-9a-z])(?:" + "|".join(alternatives) + r")(?![0-9a-z])")
 
 
+def phrase_variants(phrase: str) -> tuple[set[str], set[str]]:
+    """The identifying forms of a header phrase: (phrases, single proper-name words).
+
+    Phrases are the whole, each comma-separated part and the proper name inside ("Hospital
+    Universitario La Paz" also gives "La Paz"). A proper name of one word ("Springfield" of
+    "Springfield General Hospital") is matched as a name, where it is written as one. Generic words
+    for a place of care are not identifying on their own ("Radiology", "Imaging Department").
+    """
+    phrases: set[str] = set()
+    words: set[str] = set()
+    for part in {phrase, *phrase.split(",")}:
+        part = part.strip()
+        if len(part) < 3 or is_generic_place(part):
+            continue
+        named = re.findall(r"[\w'.-]+", part)
+        while named and is_generic_place(named[0]) and name_key(named[0]) not in PARTICLES:
+            named.pop(0)
+        while named and is_generic_place(named[-1]):
+            named.pop()
+        if len(re.findall(r"\w+", part)) >= 2:
+            phrases.add(part)
+        if len(named) >= 2:
+            phrases.add(" ".join(named))
+        elif named and len(named[0]) >= 3 and not named[0][:1].isdigit():
+            words.add(named[0])
+    return phrases, words
+
+
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
     alternatives = []
-    for phrase in sorted(phrases, key=len, reverse=True):
+    for phrase in sorted({v for p in phrases for v in phrase_variants(p)[0]}, key=len, reverse=True):
         words = re.findall(r"\w+", fold(phrase))
         if words:
             alternatives.append(r"[\W_]+".join(re.escape(w) for w in words))
@@ -101,11 +118,12 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def date_spellings(date: dt.date) -> set[str]:
-    """The ways a date is commonly written: numeric in several orders and separators, and in words."""
+    """The ways a date is commonly written, folded: numeric in several orders and separators, with a
+    roman-numeral month, and in words in English and Spanish ("17 de marzo de 1954")."""
     y, m, d = date.year, date.month, date.day
     years = {f"{y:04d}", f"{y % 100:02d}"}
     days = {str(d), f"{d:02d}"}
-    months = {str(m), f"{m:02d}"}
+    months = {str(m), f"{m:02d}", _ROMAN[m - 1]}
     spellings = {f"{y:04d}{m:02d}{d:02d}"}
     for sep in "-/.":
         for mm in months:
@@ -114,9 +132,8 @@ def date_spellings(date: dt.date) -> set[str]:
                 for yy in years:
                     spellings.add(f"{dd}{sep}{mm}{sep}{yy}")
                     spellings.add(f"{mm}{sep}{dd}{sep}{yy}")
-    month_words = {_MONTHS[m - 1], _MONTHS[m - 1][:3], _MONTHS[m - 1][:3] + "."}
-    if m == 9:
-        month_words.add("Sept")
+    english = MONTHS["en"][m - 1]
+    month_words = {english, english[:3], english[:3] + "."} | ({"sept"} if m == 9 else set())
     suffix = "th" if 11 <= d <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(d % 10, "th")
     for word in month_words:
         for dd in (str(d), f"{d:02d}", f"{d}{suffix}"):
@@ -126,6 +143,15 @@ def date_spellings(date: dt.date) -> set[str]:
                 spellings.add(f"{dd}-{word}-{yy}")
                 spellings.add(f"{word} {dd}, {yy}")
                 spellings.add(f"{word} {dd} {yy}")
+                spellings.add(f"{word} the {dd}, {yy}")
+    spanish = MONTHS["es"][m - 1]
+    for word in {spanish, spanish[:3], spanish[:3] + ".", "setiembre" if m == 9 else spanish}:
+        for dd in (str(d), f"{d:02d}", *(("1o", "1º", "primero") if d == 1 else ())):
+            spellings.add(f"{dd} de {word} de {y:04d}")
+            spellings.add(f"{dd} de {word} del {y:04d}")
+            spellings.add(f"{dd} {word} {y:04d}")
+            spellings.add(f"{dd}-{word}-{y:04d}")
+            spellings.add(f"{dd} de {word}, {y:04d}")
     return {fold(s) for s in spellings}
 
 
@@ -140,12 +166,16 @@ def _date_pattern(dates: Iterable[dt.date]) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=64)
+def _place_words(phrases: frozenset[str]) -> frozenset[str]:
+    return frozenset(w for p in phrases for w in phrase_variants(p)[1])
+
+
+@lru_cache(maxsize=64)
 def _patterns(identifiers: Identifiers) -> tuple[tuple[RemovalKind, re.Pattern[str]], ...]:
     built = (
         (RemovalKind.PHRASE, _phrase_pattern(identifiers.phrases)),
         (RemovalKind.DATE, _date_pattern(identifiers.dates)),
         (RemovalKind.ID, _id_pattern(identifiers.ids)),
-        (RemovalKind.NAME, _name_pattern(identifiers.name_parts)),
     )
     return tuple((kind, pattern) for kind, pattern in built if pattern is not None)
 
@@ -155,22 +185,28 @@ def find_identifiers(text: str, identifiers: Identifiers, *, patterns: bool = Fa
     """Spans of ``text`` that hold one of ``identifiers`` (longest first, no overlaps).
 
     ``patterns`` adds the identifier patterns (header matches win where both apply); ``times``
-    adds times of day to them (for text burned into images).
+    is for text burned into images (see :func:`~takehome.handouts.deid.phi.find_phi`).
     """
-    folded = fold(text)
-    found: list[Removal] = []
-    taken = [False] * len(text)
+    norm = normalise(text)
+    plain = norm.text
+    folded = fold(plain)
+    found: list[tuple[RemovalKind, int, int]] = []
+    taken = [False] * len(plain)
     if patterns:
-        for span in find_phi(text, times=times):
-            found.append(Removal(span.kind, span.start, span.end))
+        found += [(span.kind, span.start, span.end) for span in find_phi(plain, times=times)]
     for kind, pattern in _patterns(identifiers) if identifiers else ():
         for match in pattern.finditer(folded):
             start, end = match.span()
             if start == end or any(taken[start:end]):
                 continue
-            found.append(Removal(kind, start, end))
+            found.append((kind, start, end))
             taken[start:end] = [True] * (end - start)
-    return _merged(found)
+    if identifiers.name_parts:
+        found += [(RemovalKind.NAME, *span) for span in find_header_names(plain, identifiers.name_parts)]
+    places = _place_words(identifiers.phrases)
+    if places:
+        found += [(RemovalKind.PHRASE, *span) for span in find_header_names(plain, places)]
+    return _merged([Removal(kind, *norm.original(start, end)) for kind, start, end in found])
 
 
 #: Kinds that come from the header (more specific than a pattern's reason when both match).

@@ -30,6 +30,7 @@ from takehome.annotations.session_file import write_atomic
 from takehome.handouts.content import HandoutContent, HandoutImage
 from takehome.handouts.errors import OutputError
 from takehome.handouts.i18n import N_, translator
+from takehome.handouts.pdf.alt_text import figure_alt
 from takehome.handouts.pdf.figure import FigureFlowable
 from takehome.handouts.pdf.images import EmbeddedImage
 from takehome.handouts.pdf.sections import (
@@ -43,6 +44,8 @@ from takehome.handouts.pdf.sections import (
     questions,
     words_box,
 )
+from takehome.handouts.pdf.structure import tag_pdf
+from takehome.handouts.pdf.tagging import StructElement, Tagger, close_page
 from takehome.handouts.templates import ExcerptPosition, PageSize, ResolvedText, Section, Template
 
 #: Document information: fixed, generic, never patient data (translated).
@@ -54,6 +57,8 @@ MIN_IMAGE_HEIGHT = 90.0
 BESIDE_SHARE = 0.56
 GAP = 10.0
 FOOTER_SPACE = 6 * mm
+#: The page number's colour: 7.4:1 against white (WCAG AA asks 4.5:1).
+FOOTER_COLOUR = "#555555"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,7 @@ class _Context:
     width: float
     frame_height: float
     embedded: list[EmbeddedImage]
+    root: StructElement
 
 
 def _page_size(template: Template) -> tuple[float, float]:
@@ -79,30 +85,39 @@ def _page_size(template: Template) -> tuple[float, float]:
     return float(width), float(height)
 
 
+def _figure(ctx: _Context, image: HandoutImage, heading: str, width: float, height: float,
+            section: StructElement) -> FigureFlowable:
+    """The picture, tagged as a Figure whose alternate text says in words what it shows."""
+    look = ctx.look
+    figure = FigureFlowable(image, width, height, font=look.fonts.regular, bold=look.fonts.bold,
+                            letter_size=max(look.size * 0.95, 9.0), label_size=max(look.size * 0.8, 8.0),
+                            embedded=ctx.embedded, text_colour=look.text)
+    figure.struct = section.child("Figure", alt=figure_alt(image, heading, figure.scale_bar, look.tr))
+    return figure
+
+
 def _image_block(ctx: _Context, image: HandoutImage, number: int, total: int, width: float,
                  image_height: float, beside: bool) -> list[Flowable]:
-    """Caption, picture with its legend, how to read it, and its report notes."""
+    """Caption, picture with its legend, how to read it, and its report notes (one Sect, the caption
+    its H2)."""
     look, tr = ctx.look, ctx.look.tr
+    section = ctx.root.child("Sect")
     heading = tr.gettext("Picture {number} of {total}").format(number=number, total=total)
     caption = f"{heading}: {image.caption}" if image.caption else heading
-    letter_size = max(look.size * 0.95, 9.0)
-    label_size = max(look.size * 0.8, 8.0)
-    block: list[Flowable] = [para(caption, look.styles["caption"])]
+    block: list[Flowable] = [para(caption, look.styles["caption"], section.child("H2"))]
     texts: list[Flowable] = []
     if image.reading:
-        texts.append(para(image.reading, look.styles["legend"]))
+        texts.append(para(image.reading, look.styles["legend"], section.child("P")))
     if beside and image.excerpts:
         # notes too long to stand beside the picture on one page go below it instead
-        notes = [*texts, excerpt_box(image.excerpts, look, width * (1 - BESIDE_SHARE) - GAP)]
+        notes = [*texts, excerpt_box(image.excerpts, look, width * (1 - BESIDE_SHARE) - GAP, section)]
         beside = _height(notes, width * (1 - BESIDE_SHARE) - GAP) <= ctx.frame_height * 0.8
     if beside:
         figure_w = width * BESIDE_SHARE
         text_w = width - figure_w - GAP
-        figure = FigureFlowable(image, figure_w, image_height, font=look.fonts.regular, bold=look.fonts.bold,
-                                letter_size=letter_size, label_size=label_size, embedded=ctx.embedded,
-                                text_colour=look.text)
+        figure = _figure(ctx, image, heading, figure_w, image_height, section)
         if image.excerpts:
-            texts.append(excerpt_box(image.excerpts, look, text_w))
+            texts.append(excerpt_box(image.excerpts, look, text_w, section))
         table = Table([[figure, texts or Spacer(0, 0)]], colWidths=[figure_w + GAP, text_w])
         table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), look.fonts.regular),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -111,11 +126,9 @@ def _image_block(ctx: _Context, image: HandoutImage, number: int, total: int, wi
         ]))
         block.append(table)
     else:
-        block.append(FigureFlowable(image, width, image_height, font=look.fonts.regular,
-                                    bold=look.fonts.bold, letter_size=letter_size, label_size=label_size,
-                                    embedded=ctx.embedded, text_colour=look.text))
+        block.append(_figure(ctx, image, heading, width, image_height, section))
         if image.excerpts:
-            texts.append(excerpt_box(image.excerpts, look, width))
+            texts.append(excerpt_box(image.excerpts, look, width, section))
         block += texts
     block.append(Spacer(1, look.size * 0.8))
     return block
@@ -176,7 +189,7 @@ def _fit_group(ctx: _Context, images: list[tuple[int, HandoutImage]], total: int
         height = max(MIN_IMAGE_HEIGHT, height * 0.92)
 
 
-def _legend_note(content: HandoutContent, look: Look) -> list[Flowable]:
+def _legend_note(content: HandoutContent, look: Look, root: StructElement) -> list[Flowable]:
     """How to read the letters and the bar, said once, only when a picture has them."""
     tr = look.tr
     lines = []
@@ -185,11 +198,11 @@ def _legend_note(content: HandoutContent, look: Look) -> list[Flowable]:
                                 "L left, R right, A front, P back, H head, F feet."))
     if any(image.spacing is not None for image in content.images):
         lines.append(tr.gettext("The black bar under a picture shows a real length in your body."))
-    return [para(" ".join(lines), look.styles["legend"])] if lines else []
+    return [para(" ".join(lines), look.styles["legend"], root.child("P"))] if lines else []
 
 
 def _images_section(ctx: _Context, content: HandoutContent, used: float) -> list[Flowable]:
-    story: list[Flowable] = _legend_note(content, ctx.look)
+    story: list[Flowable] = _legend_note(content, ctx.look, ctx.root)
     used += _height(story, ctx.width)
     per_page = ctx.template.images_per_page
     numbered = list(enumerate(content.images, start=1))
@@ -207,13 +220,16 @@ def _images_section(ctx: _Context, content: HandoutContent, used: float) -> list
     return story
 
 
-def _numbered_canvas(font: str, text: str, colour: str, size: float = 9.0) -> type[Canvas]:
+def _numbered_canvas(font: str, text: str, colour: str, tagger: Tagger, size: float = 9.0,
+                     ) -> type[Canvas]:
     class NumberedCanvas(Canvas):  # type: ignore[misc]
-        """Defers each page so the footer can say "Page x of y"."""
+        """Defers each page so the footer can say "Page x of y"; the footer is a pagination
+        artifact, and every other untagged painting an artifact too."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["initialFontName"] = font  # never reference an unembedded base font
             super().__init__(*args, **kwargs)
+            self.tagger = tagger
             self._pages: list[dict[str, Any]] = []
 
         def showPage(self) -> None:
@@ -225,9 +241,12 @@ def _numbered_canvas(font: str, text: str, colour: str, size: float = 9.0) -> ty
             for state in self._pages:
                 self.__dict__.update(state)
                 width, _ = self._pagesize
-                self.setFont(font, size)
-                self.setFillColor(HexColor(colour))
-                self.drawCentredString(width / 2, 10 * mm, text.format(page=self._pageNumber, total=total))
+                with tagger.artifact(self, "/Type /Pagination /Subtype /Footer"):
+                    self.setFont(font, size)
+                    self.setFillColor(HexColor(colour))
+                    self.drawCentredString(width / 2, 10 * mm,
+                                           text.format(page=self._pageNumber, total=total))
+                close_page(self)
                 super().showPage()
             super().save()
 
@@ -249,25 +268,29 @@ def render_pdf(content: HandoutContent, template: Template) -> tuple[bytes, PdfI
     )
     width = page[0] - 2 * margin - 12  # the frame pads 6 pt on each side
     frame_height = page[1] - 2 * margin - FOOTER_SPACE - 12
-    ctx = _Context(template, look, width, frame_height, [])
-    story: list[Flowable] = header(template, look, content.title, width)
+    tagger = Tagger()
+    root = tagger.root
+    ctx = _Context(template, look, width, frame_height, [], root)
+    story: list[Flowable] = header(template, look, content.title, width, root)
     for section in template.sections:
         if section is Section.INTRO and text.intro:
-            story.append(para(text.intro, look.styles["body"]))
+            story.append(para(text.intro, look.styles["body"], root.child("P")))
         elif section is Section.IMAGES:
             story += _images_section(ctx, content, _height(story, width))
         elif section is Section.WORDS and template.words_box:
-            story += words_box(content.words, look, width)
+            story += words_box(content.words, look, width, root)
         elif section is Section.QUESTIONS and template.show_questions:
-            story += questions(text, look)
+            story += questions(text, look, root)
         elif section is Section.CONTACT:
-            story += contact(template, text, look)
+            story += contact(template, text, look, root)
         elif section is Section.MANDATORY:
-            story += mandatory(text, look, width)
+            story += mandatory(text, look, width, root)
     footer = tr.gettext("Page {page} of {total}")
     footer_size = look.styles["legend"].fontSize
-    doc.build(story, canvasmaker=_numbered_canvas(look.fonts.regular, footer, "#555555", footer_size))
-    data = buffer.getvalue()
+    doc.build(story, canvasmaker=_numbered_canvas(look.fonts.regular, footer, FOOTER_COLOUR, tagger,
+                                                  footer_size))
+    data = tag_pdf(buffer.getvalue(), root, title=tr.gettext(PDF_TITLE), language=content.language,
+                   producer=PDF_CREATOR)
     return data, PdfInfo(pages=doc.page, nbytes=len(data), images=tuple(ctx.embedded))
 
 

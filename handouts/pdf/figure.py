@@ -13,18 +13,23 @@ from takehome.handouts.content import HandoutImage
 from takehome.handouts.legend.scalebar import ScaleBar, choose_scale_bar
 from takehome.handouts.pdf.images import EmbeddedImage, prepare_image
 from takehome.handouts.pdf.overlays import ImageFrame, draw_overlays
+from takehome.handouts.pdf.tagging import StructElement, TaggedMixin
 
 BAR_THICKNESS = 3.0
 BAR_TICK = 7.0
 
 
-class FigureFlowable(Flowable):  # type: ignore[misc]
-    """The image scaled into ``max_width`` x ``max_height`` (including the letter and bar bands)."""
+class FigureFlowable(TaggedMixin, Flowable):  # type: ignore[misc]
+    """The image scaled into ``max_width`` x ``max_height`` (including the letter and bar bands).
+
+    Everything it draws is the content of ``struct`` (the Figure element with the alternate text).
+    """
 
     def __init__(self, image: HandoutImage, max_width: float, max_height: float, *, font: str, bold: str,
                  letter_size: float, label_size: float, embedded: list[EmbeddedImage],
-                 text_colour: Color = black) -> None:
+                 text_colour: Color = black, struct: StructElement | None = None) -> None:
         super().__init__()
+        self.struct = struct
         self.image = image
         self.font = font
         self.bold = bold

@@ -1,7 +1,8 @@
 """Overlays drawn as vector graphics over the embedded image, with labels that stay legible in print.
 
-Every stroke gets a dark casing under the coloured line and every label a dark outline, so shapes
-read on bright and dark parts of the image and in greyscale print alike. Colours that would print as
+Every stroke gets a casing under the coloured line and every label an outline, black for bright
+colours and white for dark ones (whichever contrasts more, at least 4.5:1), so shapes read on bright
+and dark parts of the image and in greyscale print alike. Colours that would print as
 similar greys are told apart by line style: each distinct colour on an image gets its own dash
 pattern (solid, dashed, dotted, dash-dot), the gaps showing the dark casing.
 """
@@ -11,10 +12,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from reportlab.lib.colors import Color, HexColor, black
+from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from takehome.annotations.model import Overlay, Point, ShapeKind
+from takehome.handouts.pdf.contrast import outline_for
 
 LINE_WIDTH = 1.6
 CASING_WIDTH = 3.4
@@ -71,7 +73,7 @@ def draw_overlays(canvas: Canvas, frame: ImageFrame, overlays: tuple[Overlay, ..
     for overlay in overlays:
         if overlay.kind is not ShapeKind.TEXT:
             colour = HexColor(overlay.color)
-            _stroke_shape(canvas, frame, overlay, black, CASING_WIDTH)
+            _stroke_shape(canvas, frame, overlay, outline_for(colour), CASING_WIDTH)
             canvas.saveState()
             dash = styles[overlay.color.lower()]
             if dash:
@@ -168,7 +170,8 @@ def _label_position(frame: ImageFrame, overlay: Overlay, label: str,
 
 def draw_label(canvas: Canvas, x: float, y: float, text: str, colour: Color, font: str,
                anchor: str = "left", size: float = LABEL_SIZE) -> None:
-    """Text with a dark outline drawn under a coloured fill, readable on any background."""
+    """Text with an outline (black or white, see :func:`outline_for`) drawn under a coloured fill,
+    readable on any background."""
     canvas.saveState()
     canvas.setLineJoin(1)
     canvas.setLineWidth(LABEL_OUTLINE)
@@ -177,7 +180,7 @@ def draw_label(canvas: Canvas, x: float, y: float, text: str, colour: Color, fon
         t = canvas.beginText()
         t.setFont(font, size)
         t.setTextRenderMode(mode)
-        t.setStrokeColor(black)
+        t.setStrokeColor(outline_for(colour))
         t.setFillColor(colour)
         t.setTextOrigin(x, y)
         t.textOut(text)

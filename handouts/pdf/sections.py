@@ -15,11 +15,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from takehome.handouts.glossary import GlossaryEntry
 from takehome.handouts.i18n import Translator
 from takehome.handouts.pdf.fonts import FontPair, family_fonts, file_fonts
+from takehome.handouts.pdf.tagging import StructElement, TaggedMixin, TaggedParagraph
 from takehome.handouts.templates import ResolvedText, Template
 from takehome.handouts.templates.logo import load_svg
 
@@ -84,16 +85,21 @@ def make_look(template: Template, tr: Translator) -> Look:
     return Look(fonts, size, accent, text, panel, styles, tr)
 
 
-def para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
-    """A paragraph of plain text (escaped: nothing in the text is markup)."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style, bulletText=bullet)
+def para(text: str, style: ParagraphStyle, struct: StructElement | None,
+         bullet: str | None = None, label: StructElement | None = None) -> TaggedParagraph:
+    """A paragraph of plain text (escaped: nothing in the text is markup), the content of ``struct``
+    (None: a decoration, marked as an artifact); with a ``bullet``, that is the ``label``."""
+    return TaggedParagraph(escape(text).replace("\n", "<br/>"), style, bulletText=bullet, struct=struct,
+                           label=label)
 
 
-class LogoFlowable(Flowable):  # type: ignore[misc]
-    """The department's logo at the template's height (PNG raster or SVG vectors)."""
+class LogoFlowable(TaggedMixin, Flowable):  # type: ignore[misc]
+    """The department's logo at the template's height (PNG raster or SVG vectors): an artifact,
+    since the department's name is printed beside it."""
 
     def __init__(self, path: Path, height: float, max_width: float) -> None:
         super().__init__()
+        self.struct = None
         self.path = path
         self.drawing: Any = None
         self.reader: ImageReader | None = None
@@ -123,12 +129,14 @@ class LogoFlowable(Flowable):  # type: ignore[misc]
             canvas.drawImage(self.reader, 0, 0, self.width, self.height, mask="auto")
 
 
-def header(template: Template, look: Look, title: str, width: float) -> list[Flowable]:
-    """Logo and department name on one line, then the title."""
+def header(template: Template, look: Look, title: str, width: float, root: StructElement,
+           ) -> list[Flowable]:
+    """Logo and department name on one line, then the title (the document's H1)."""
     story: list[Flowable] = []
     logo = (LogoFlowable(template.logo, template.logo_height_mm * mm, min(LOGO_MAX_WIDTH_MM * mm, width / 2))
             if template.logo is not None else None)
-    name = para(template.department, look.styles["department"]) if template.department else None
+    name = (para(template.department, look.styles["department"], root.child("P"))
+            if template.department else None)
     if logo is not None or name is not None:
         logo_w = logo.width + 10 if logo is not None else 0.0
         row: list[Any] = [logo or Spacer(0, 0), name or Spacer(0, 0)]
@@ -140,7 +148,7 @@ def header(template: Template, look: Look, title: str, width: float) -> list[Flo
             ("LINEBELOW", (0, 0), (-1, 0), 1.2, look.accent),
         ]))
         story += [table, Spacer(1, look.size * 0.6)]
-    story.append(para(title, look.styles["title"]))
+    story.append(para(title, look.styles["title"], root.child("H1")))
     return story
 
 
@@ -190,54 +198,75 @@ def text_rows(text: str, limit: int = ROW_CHARACTERS) -> list[str]:
     return pieces
 
 
-def excerpt_box(texts: tuple[str, ...], look: Look, width: float) -> Table:
-    """The report notes in a tinted panel; long notes continue over pages (one row per piece)."""
-    rows: list[list[Any]] = [[para(look.tr.gettext("From your report"), look.styles["box_head"])]]
+def excerpt_box(texts: tuple[str, ...], look: Look, width: float, parent: StructElement) -> Table:
+    """The report notes in a tinted panel; long notes continue over pages (one row per piece).
+
+    Tagged as a heading (H3, under the picture's H2) and one paragraph per note.
+    """
+    rows: list[list[Any]] = [[para(look.tr.gettext("From your report"), look.styles["box_head"],
+                                   parent.child("H3"))]]
     style = look.styles["excerpt"]
     # a row must fit a page at any print size and width: about eight lines of this style's letters
     per_line = max(1, int(width / (style.fontSize * 0.6)))
     limit = max(24, min(ROW_CHARACTERS, per_line * 8))
     for text in texts:
-        rows += [[para(piece, style)] for piece in text_rows(text, limit)]
+        note = parent.child("P")
+        rows += [[para(piece, style, note)] for piece in text_rows(text, limit)]
     table = boxed(rows, look, width)
     table.repeatRows = 1
     return table
 
 
-def words_box(words: tuple[GlossaryEntry, ...], look: Look, width: float) -> list[Flowable]:
-    """The "Words in your report" box: each word found and what it means."""
+def words_box(words: tuple[GlossaryEntry, ...], look: Look, width: float, root: StructElement,
+              ) -> list[Flowable]:
+    """The "Words in your report" box: each word found and what it means.
+
+    Tagged as a heading (H2) and a Table whose rows each have the word as row header (TH) and its
+    meaning (TD).
+    """
     if not words:
         return []
-    heading = para(look.tr.gettext("Words in your report"), look.styles["heading"])
+    heading = para(look.tr.gettext("Words in your report"), look.styles["heading"], root.child("H2"))
+    table_element = root.child("Table")
     rows: list[list[Any]] = [[heading, Spacer(0, 0)]]
-    rows += [[para(entry.term, look.styles["term"]), para(entry.plain, look.styles["excerpt"])]
-             for entry in words]
+    for entry in words:
+        row = table_element.child("TR")
+        rows.append([para(entry.term, look.styles["term"], row.child("TH", scope="Row")),
+                     para(entry.plain, look.styles["excerpt"], row.child("TD"))])
     table = boxed(rows, look, width, bar=True)
     table.repeatRows = 1  # split over pages only when longer than a page: the heading goes on again
     return [Spacer(1, look.size * 0.6), KeepTogether([table])]
 
 
-def questions(text: ResolvedText, look: Look) -> list[Flowable]:
+def questions(text: ResolvedText, look: Look, root: StructElement) -> list[Flowable]:
+    """The questions as a heading (H2) and a list (L, one LI per question: its bullet the Lbl, its
+    text the LBody)."""
     if not text.questions:
         return []
-    story: list[Flowable] = [para(look.tr.gettext("Questions to ask your doctor"), look.styles["heading"])]
-    story += [para(q, look.styles["bullet"], bullet="\u2022") for q in text.questions]
+    story: list[Flowable] = [para(look.tr.gettext("Questions to ask your doctor"), look.styles["heading"],
+                                  root.child("H2"))]
+    items = root.child("L")
+    for question in text.questions:
+        item = items.child("LI")
+        story.append(para(question, look.styles["bullet"], item.child("LBody"), bullet="\u2022",
+                          label=item.child("Lbl")))
     return [KeepTogether(story)]
 
 
-def contact(template: Template, text: ResolvedText, look: Look) -> list[Flowable]:
-    story: list[Flowable] = [para(look.tr.gettext("Who to contact"), look.styles["heading"])]
+def contact(template: Template, text: ResolvedText, look: Look, root: StructElement) -> list[Flowable]:
+    story: list[Flowable] = [para(look.tr.gettext("Who to contact"), look.styles["heading"],
+                                  root.child("H2"))]
     if template.department:
-        story.append(para(template.department, look.styles["term"]))
-    story += [para(line, look.styles["body"]) for line in text.contact]
+        story.append(para(template.department, look.styles["term"], root.child("P")))
+    story += [para(line, look.styles["body"], root.child("P")) for line in text.contact]
     return [KeepTogether(story)]
 
 
-def mandatory(text: ResolvedText, look: Look, width: float) -> list[Flowable]:
-    """The department's mandatory text in a framed box that cannot be missed."""
+def mandatory(text: ResolvedText, look: Look, width: float, root: StructElement) -> list[Flowable]:
+    """The department's mandatory text in a framed box that cannot be missed (one P per line)."""
     if not text.mandatory:
         return []
-    rows = [[para(line, look.styles["mandatory"])] for line in text.mandatory]
+    rows = [[para(line, look.styles["mandatory"], root.child("P"))] for line in text.mandatory]
     table = Table(rows, colWidths=[width])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), look.fonts.regular),
         ("BOX", (0, 0), (-1, -1), 1.5, look.accent),
