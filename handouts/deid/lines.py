@@ -1,0 +1,351 @@
+"""Finding lines of burned-in text from the structure of text, before any OCR.
+
+Text is strokes of one width and contrast on a plainer background, in glyphs of one height that sit
+on a common baseline, spaced by less than their height. Strokes are isolated with a morphological
+top-hat per colour channel, in both polarities, wide enough for bold banner text; they are
+thresholded at several contrasts (faint grey-on-grey text at the lowest, text over speckle at the
+highest, where the speckle falls apart); glyph-sized components are chained along rows (and along
+columns for vertical text, along straight chains for rotated text); a chain is a text line when its
+glyphs agree in height and alignment and the bands above and below it are clear. Texture, bone
+edges and speckle fail these tests, so anatomy does not become text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import ndimage
+
+#: Top-hat width (px): strokes up to about half of it are kept whole (bold 40 px text has ~7 px strokes).
+TOPHAT_WIDTH = 15
+#: Stroke contrasts (0-255) tried: faint text shows at the lowest, text over speckle at the highest.
+LEVELS = (22, 45, 90, 160)
+#: Glyph heights (px) looked for; 7-40 px text has glyphs of about 4-44 px.
+MIN_GLYPH, MAX_GLYPH = 4, 46
+_EIGHT = np.ones((3, 3), dtype=bool)
+#: Share of ink allowed in the clearest row above and below a line (text has background around it).
+_CLEAR_ROW = 0.04
+#: Images larger than this are thresholded on a coarser grid of levels (radiographs: strong text only).
+_LARGE = 1_500_000
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    """A glyph-sized stroke component (box x0, y0, x1, y1 in the frame it was found in)."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    area: int
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+    @property
+    def width(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """A line of text: its box in image pixels, character height, direction and how it was found."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    height: float  # character height across the line (px)
+    angle: float  # direction of reading in degrees: 0 left to right, 90 bottom to top, -90 top to bottom
+    light: bool  # light text on a darker background
+    level: int  # the stroke contrast the line was found at
+    glyphs: int
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return self.x0, self.y0, self.x1, self.y1
+
+    @property
+    def area(self) -> int:
+        return (self.x1 - self.x0) * (self.y1 - self.y0)
+
+    def overlap(self, other: TextLine) -> float:
+        """Intersection over the smaller box."""
+        ix = min(self.x1, other.x1) - max(self.x0, other.x0)
+        iy = min(self.y1, other.y1) - max(self.y0, other.y0)
+        if ix <= 0 or iy <= 0:
+            return 0.0
+        return ix * iy / max(1, min(self.area, other.area))
+
+    def padded(self, shape: tuple[int, ...], share: float = 0.45) -> tuple[int, int, int, int]:
+        """The box grown by a margin (a share of the character height), clipped to the image."""
+        pad = max(3, math.ceil(share * self.height))
+        rows, columns = shape[:2]
+        return (max(0, self.x0 - pad), max(0, self.y0 - pad), min(columns, self.x1 + pad),
+                min(rows, self.y1 + pad))
+
+
+def channels(pixels: NDArray[np.uint8]) -> list[NDArray[np.uint8]]:
+    """The colour channels of ``pixels`` (one for greyscale)."""
+    if pixels.ndim == 2:
+        return [pixels]
+    return [np.ascontiguousarray(pixels[..., c]) for c in range(pixels.shape[2])]
+
+
+def strokes(pixels: NDArray[np.uint8], light: bool, width: int = TOPHAT_WIDTH) -> NDArray[np.uint8]:
+    """Stroke contrast: how much brighter (``light``) or darker than its surroundings each pixel is.
+
+    The strongest over the colour channels, so red text on grey tissue counts like white on black.
+    """
+    strongest = np.zeros(pixels.shape[:2], dtype=np.int16)
+    for channel in channels(pixels):
+        if light:  # white top-hat: the image minus its opening
+            base = ndimage.maximum_filter(ndimage.minimum_filter(channel, width), width)
+            contrast = channel.astype(np.int16) - base.astype(np.int16)
+        else:  # black top-hat: the closing minus the image
+            base = ndimage.minimum_filter(ndimage.maximum_filter(channel, width), width)
+            contrast = base.astype(np.int16) - channel.astype(np.int16)
+        np.maximum(strongest, contrast, out=strongest)
+    return strongest.astype(np.uint8)
+
+
+def components(ink: NDArray[np.bool_]) -> list[Glyph]:
+    """Stroke components of glyph size in either orientation (upright or lying on its side)."""
+    labels, count = ndimage.label(ink, structure=_EIGHT)
+    if count == 0:
+        return []
+    areas = np.bincount(labels.ravel())
+    found = []
+    for index, box in enumerate(ndimage.find_objects(labels), start=1):
+        ys, xs = box
+        height, width = ys.stop - ys.start, xs.stop - xs.start
+        if max(height, width) > 2.5 * MAX_GLYPH or max(height, width) < MIN_GLYPH:
+            continue
+        area = int(areas[index])
+        if area >= 6 and 0.08 <= area / (height * width) <= 0.95:
+            found.append(Glyph(xs.start, ys.start, xs.stop, ys.stop, area))
+    return found
+
+
+def upright(found: Sequence[Glyph]) -> list[Glyph]:
+    """The components that are glyphs of upright text (height in range, not much wider than tall)."""
+    return [g for g in found if MIN_GLYPH <= g.height <= MAX_GLYPH and g.width <= 4 * g.height]
+
+
+def turned(found: Sequence[Glyph], columns: int) -> list[Glyph]:
+    """``found`` as they lie in ``np.rot90`` of an image ``columns`` wide, kept when upright there."""
+    return upright([Glyph(g.y0, columns - g.x1, g.y1, columns - g.x0, g.area) for g in found])
+
+
+def _chains(items: Sequence[Glyph]) -> list[list[Glyph]]:
+    """Glyphs chained along rows: similar height, centres on one band, gaps below the height."""
+    chains: list[list[Glyph]] = []
+    active: list[list[Glyph]] = []  # chains that a later glyph can still reach
+    for glyph in sorted(items, key=lambda g: g.x0):
+        active = [c for c in active if glyph.x0 - c[-1].x1 <= MAX_GLYPH]
+        best: list[Glyph] | None = None
+        for chain in active:
+            last = chain[-1]
+            tall = max(last.height, glyph.height)
+            if max(last.height, glyph.height) > 1.8 * min(last.height, glyph.height):
+                continue
+            if abs(last.cy - glyph.cy) > 0.3 * tall or glyph.x0 - last.x1 > 0.9 * tall:
+                continue
+            if glyph.x0 < last.x1 - 0.3 * min(last.width, glyph.width):
+                continue
+            if best is None or abs(best[-1].cy - glyph.cy) > abs(last.cy - glyph.cy):
+                best = chain
+        if best is not None:
+            best.append(glyph)
+        else:
+            chains.append([glyph])
+            active.append(chains[-1])
+    return chains
+
+
+def _clear_around(ink: NDArray[np.bool_], chain: Sequence[Glyph], height: float) -> bool:
+    """Whether a nearly empty row (the leading between lines) runs just above and just below the chain."""
+    x0, x1 = min(g.x0 for g in chain), max(g.x1 for g in chain)
+    y0, y1 = min(g.y0 for g in chain), max(g.y1 for g in chain)
+    reach = max(2, round(0.4 * height))
+    above = ink[max(0, y0 - reach):y0, x0:x1]
+    below = ink[y1:y1 + reach, x0:x1]
+    return all(part.shape[0] == 0 or part.mean(axis=1).min() <= _CLEAR_ROW for part in (above, below))
+
+
+def _line_of(chain: Sequence[Glyph], ink: NDArray[np.bool_]) -> tuple[float, int] | None:
+    """(character height, glyph count) when the chain is a text line, else None."""
+    heights = np.array([g.height for g in chain], dtype=np.float64)
+    height = float(np.median(heights))
+    width = chain[-1].x1 - chain[0].x0
+    count = len(chain)
+    if count < 2 or width < 1.2 * height:
+        return None
+    if count == 2 and width < 2.0 * height:
+        return None
+    if np.abs(heights - height).max() > 0.6 * height:
+        return None
+    tops = np.array([g.y0 for g in chain], dtype=np.float64)
+    bottoms = np.array([g.y1 for g in chain], dtype=np.float64)
+    # glyphs share a baseline or a cap line (descenders and lower case move one, not both)
+    aligned = min(np.median(np.abs(tops - np.median(tops))), np.median(np.abs(bottoms - np.median(bottoms))))
+    if aligned > 0.15 * height:
+        return None
+    if not _clear_around(ink, chain, height):
+        return None
+    return height, count
+
+
+def _axis_lines(ink: NDArray[np.bool_], found: Sequence[Glyph], light: bool, level: int,
+                turn: int) -> list[TextLine]:
+    """Text lines among ``found`` glyphs of ``ink``; ``turn`` 1: ``ink`` is the image turned by np.rot90."""
+    lines = []
+    columns = ink.shape[0]
+    for chain in _chains(found):
+        judged = _line_of(chain, ink)
+        if judged is None:
+            continue
+        height, count = judged
+        x0, x1 = min(g.x0 for g in chain), max(g.x1 for g in chain)
+        y0, y1 = min(g.y0 for g in chain), max(g.y1 for g in chain)
+        if turn == 0:
+            box, angle = (x0, y0, x1, y1), 0.0
+        else:  # found in np.rot90(image): a column of text (OCR tries both reading directions)
+            box, angle = (columns - y1, x0, columns - y0, x1), 90.0
+        lines.append(TextLine(*box, height=height, angle=angle, light=light, level=level, glyphs=count))
+    return lines
+
+
+def _rotated_lines(ink: NDArray[np.bool_], found: Sequence[Glyph], light: bool,
+                   level: int) -> list[TextLine]:
+    """Straight chains of similar glyphs at an angle (rotated text), from nearest neighbours."""
+    if len(found) < 4 or len(found) > 1500:
+        return []
+    centres = np.array([(g.cx, g.cy) for g in found])
+    sizes = np.array([max(g.height, g.width) for g in found], dtype=np.float64)
+    parent = list(range(len(found)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    distances = np.hypot(centres[:, None, 0] - centres[None, :, 0], centres[:, None, 1] - centres[None, :, 1])
+    np.fill_diagonal(distances, np.inf)
+    similar = np.maximum(sizes[:, None], sizes[None, :]) <= 1.6 * np.minimum(sizes[:, None], sizes[None, :])
+    distances[~similar] = np.inf
+    for i in range(len(found)):
+        for j in np.argsort(distances[i])[:2]:
+            if distances[i, j] <= 1.3 * max(sizes[i], sizes[j]):
+                parent[root(i)] = root(int(j))
+    groups: dict[int, list[int]] = {}
+    for i in range(len(found)):
+        groups.setdefault(root(i), []).append(i)
+    lines = []
+    for members in groups.values():
+        if len(members) < 4:
+            continue
+        points = centres[members]
+        mean = points.mean(axis=0)
+        _, spread, axes = np.linalg.svd(points - mean, full_matrices=False)
+        direction = axes[0]
+        angle = math.degrees(math.atan2(-direction[1], direction[0]))
+        angle = (angle + 90) % 180 - 90
+        if abs(angle) < 12 or abs(angle) > 78:  # rows and columns are found by the axis chains
+            continue
+        across = spread[1] / math.sqrt(len(members))
+        size = float(np.median(sizes[members]))
+        along = spread[0] / math.sqrt(len(members))
+        if across > 0.25 * size or along < 0.8 * size:
+            continue
+        x0 = min(found[i].x0 for i in members)
+        y0 = min(found[i].y0 for i in members)
+        x1 = max(found[i].x1 for i in members)
+        y1 = max(found[i].y1 for i in members)
+        lines.append(TextLine(x0, y0, x1, y1, height=0.8 * size, angle=angle, light=light, level=level,
+                              glyphs=len(members)))
+    return lines
+
+
+def _merge(lines: Sequence[TextLine]) -> list[TextLine]:
+    """One line per place: duplicates over levels and polarities keep the most glyphs, the union box."""
+    kept: list[TextLine] = []
+    for line in sorted(lines, key=lambda ln: (-ln.glyphs, ln.level)):
+        for index, known in enumerate(kept):
+            if known.overlap(line) >= 0.5 and abs(known.angle - line.angle) < 20:
+                kept[index] = TextLine(min(known.x0, line.x0), min(known.y0, line.y0),
+                                       max(known.x1, line.x1), max(known.y1, line.y1),
+                                       height=max(known.height, line.height), angle=known.angle,
+                                       light=known.light, level=known.level, glyphs=known.glyphs)
+                break
+        else:
+            kept.append(line)
+    return _join_words(kept)
+
+
+def _join_words(lines: Sequence[TextLine]) -> list[TextLine]:
+    """Rows of words joined into one line where the gap is about a space (a label and its value)."""
+    joined: list[TextLine] = []
+    for line in sorted(lines, key=lambda ln: (ln.angle != 0, ln.x0)):
+        for index, known in enumerate(joined):
+            if line.angle != 0 or known.angle != 0:
+                continue
+            overlap = min(known.y1, line.y1) - max(known.y0, line.y0)
+            tall = max(known.height, line.height)
+            if overlap >= 0.6 * min(known.y1 - known.y0, line.y1 - line.y0) \
+                    and tall <= 1.5 * min(known.height, line.height) \
+                    and line.x0 - known.x1 <= 1.1 * tall:
+                joined[index] = TextLine(known.x0, min(known.y0, line.y0), max(known.x1, line.x1),
+                                         max(known.y1, line.y1), height=tall, angle=0.0, light=known.light,
+                                         level=min(known.level, line.level),
+                                         glyphs=known.glyphs + line.glyphs)
+                break
+        else:
+            joined.append(line)
+    return sorted(joined, key=lambda ln: (ln.y0, ln.x0))
+
+
+def stroke_maps(pixels: NDArray[np.uint8]) -> dict[bool, NDArray[np.uint8]]:
+    """Stroke contrast of light text (key True) and of dark text (key False)."""
+    if pixels.ndim not in (2, 3) or pixels.dtype != np.uint8:
+        raise ValueError(f"pixels: expected 8-bit greyscale or RGB, got {pixels.dtype} {pixels.shape}")
+    if pixels.ndim == 3 and all(np.array_equal(pixels[..., 0], pixels[..., c]) for c in (1, 2)):
+        pixels = np.ascontiguousarray(pixels[..., 0])  # a grey screen stored as RGB: one channel
+    return {light: strokes(pixels, light) for light in (True, False)}
+
+
+def find_lines(pixels: NDArray[np.uint8],
+               maps: dict[bool, NDArray[np.uint8]] | None = None) -> list[TextLine]:
+    """Every text line in display ``pixels``, any polarity, colour, weight, size and orientation.
+
+    ``maps`` are the :func:`stroke_maps` of ``pixels`` when the caller has them already.
+    """
+    maps = stroke_maps(pixels) if maps is None else maps
+    levels = LEVELS[1:] if pixels.shape[0] * pixels.shape[1] > _LARGE else LEVELS
+    lines: list[TextLine] = []
+    for light, contrast in maps.items():
+        for level in levels:
+            ink = contrast >= level
+            if not ink.any():
+                break
+            found = components(ink)
+            rows_found = _axis_lines(ink, upright(found), light, level, 0)
+            rest = [g for g in found if not any(
+                ln.x0 <= g.cx <= ln.x1 and ln.y0 <= g.cy <= ln.y1 for ln in rows_found)]
+            lines += rows_found + _axis_lines(np.rot90(ink), turned(rest, ink.shape[1]), light, level, 1)
+            lines += _rotated_lines(ink, rest, light, level)
+    return _merge(lines)
