@@ -29,6 +29,8 @@ MIN_GLYPH, MAX_GLYPH = 4, 46
 _EIGHT = np.ones((3, 3), dtype=bool)
 #: Share of ink allowed in the clearest row above and below a line (text has background around it).
 _CLEAR_ROW = 0.04
+#: Rotated text is accepted only on a clean background (at most this share of other strokes around it).
+_ROTATED_CLUTTER = 0.02
 #: Images larger than this are thresholded on a coarser grid of levels (radiographs: strong text only).
 _LARGE = 1_500_000
 
@@ -73,6 +75,7 @@ class TextLine:
     light: bool  # light text on a darker background
     level: int  # the stroke contrast the line was found at
     glyphs: int
+    clutter: float = 0.0  # share of the surroundings covered by strokes that are not the line's glyphs
 
     @property
     def box(self) -> tuple[int, int, int, int]:
@@ -98,28 +101,22 @@ class TextLine:
                 min(rows, self.y1 + pad))
 
 
-def channels(pixels: NDArray[np.uint8]) -> list[NDArray[np.uint8]]:
-    """The colour channels of ``pixels`` (one for greyscale)."""
-    if pixels.ndim == 2:
-        return [pixels]
-    return [np.ascontiguousarray(pixels[..., c]) for c in range(pixels.shape[2])]
-
-
 def strokes(pixels: NDArray[np.uint8], light: bool, width: int = TOPHAT_WIDTH) -> NDArray[np.uint8]:
     """Stroke contrast: how much brighter (``light``) or darker than its surroundings each pixel is.
 
-    The strongest over the colour channels, so red text on grey tissue counts like white on black.
+    Light text is looked for in the brightest channel and dark text in the darkest, so red text on
+    grey tissue counts like white on black, and blue on grey like black on white.
     """
-    strongest = np.zeros(pixels.shape[:2], dtype=np.int16)
-    for channel in channels(pixels):
-        if light:  # white top-hat: the image minus its opening
-            base = ndimage.maximum_filter(ndimage.minimum_filter(channel, width), width)
-            contrast = channel.astype(np.int16) - base.astype(np.int16)
-        else:  # black top-hat: the closing minus the image
-            base = ndimage.minimum_filter(ndimage.maximum_filter(channel, width), width)
-            contrast = base.astype(np.int16) - channel.astype(np.int16)
-        np.maximum(strongest, contrast, out=strongest)
-    return strongest.astype(np.uint8)
+    if pixels.ndim == 3:
+        pixels = np.asarray(pixels.max(axis=2) if light else pixels.min(axis=2), dtype=np.uint8)
+    if light:  # white top-hat: the image minus its opening
+        base = ndimage.maximum_filter(ndimage.minimum_filter(pixels, width), width)
+        contrast = pixels.astype(np.int16) - base.astype(np.int16)
+    else:  # black top-hat: the closing minus the image
+        base = ndimage.minimum_filter(ndimage.maximum_filter(pixels, width), width)
+        contrast = base.astype(np.int16) - pixels.astype(np.int16)
+    clipped: NDArray[np.uint8] = np.clip(contrast, 0, 255).astype(np.uint8)
+    return clipped
 
 
 def components(ink: NDArray[np.bool_]) -> list[Glyph]:
@@ -209,6 +206,18 @@ def _line_of(chain: Sequence[Glyph], ink: NDArray[np.bool_]) -> tuple[float, int
     return height, count
 
 
+def _clutter(ink: NDArray[np.bool_], members: Sequence[Glyph], height: float) -> float:
+    """Share of the line's padded box covered by strokes outside its own glyphs (texture around it)."""
+    rows, columns = ink.shape
+    pad = max(3, math.ceil(0.6 * height))
+    x0, y0 = max(0, min(g.x0 for g in members) - pad), max(0, min(g.y0 for g in members) - pad)
+    x1, y1 = min(columns, max(g.x1 for g in members) + pad), min(rows, max(g.y1 for g in members) + pad)
+    window = ink[y0:y1, x0:x1].copy()
+    for g in members:
+        window[g.y0 - y0:g.y1 - y0, g.x0 - x0:g.x1 - x0] = False
+    return float(window.mean()) if window.size else 0.0
+
+
 def _axis_lines(ink: NDArray[np.bool_], found: Sequence[Glyph], light: bool, level: int,
                 turn: int) -> list[TextLine]:
     """Text lines among ``found`` glyphs of ``ink``; ``turn`` 1: ``ink`` is the image turned by np.rot90."""
@@ -225,7 +234,8 @@ def _axis_lines(ink: NDArray[np.bool_], found: Sequence[Glyph], light: bool, lev
             box, angle = (x0, y0, x1, y1), 0.0
         else:  # found in np.rot90(image): a column of text (OCR tries both reading directions)
             box, angle = (columns - y1, x0, columns - y0, x1), 90.0
-        lines.append(TextLine(*box, height=height, angle=angle, light=light, level=level, glyphs=count))
+        lines.append(TextLine(*box, height=height, angle=angle, light=light, level=level, glyphs=count,
+                              clutter=_clutter(ink, chain, height)))
     return lines
 
 
@@ -276,8 +286,11 @@ def _rotated_lines(ink: NDArray[np.bool_], found: Sequence[Glyph], light: bool,
         y0 = min(found[i].y0 for i in members)
         x1 = max(found[i].x1 for i in members)
         y1 = max(found[i].y1 for i in members)
+        clutter = _clutter(ink, [found[i] for i in members], size)
+        if len(members) < 5 or clutter > _ROTATED_CLUTTER:
+            continue
         lines.append(TextLine(x0, y0, x1, y1, height=0.8 * size, angle=angle, light=light, level=level,
-                              glyphs=len(members)))
+                              glyphs=len(members), clutter=clutter))
     return lines
 
 
@@ -290,7 +303,8 @@ def _merge(lines: Sequence[TextLine]) -> list[TextLine]:
                 kept[index] = TextLine(min(known.x0, line.x0), min(known.y0, line.y0),
                                        max(known.x1, line.x1), max(known.y1, line.y1),
                                        height=max(known.height, line.height), angle=known.angle,
-                                       light=known.light, level=known.level, glyphs=known.glyphs)
+                                       light=known.light, level=known.level, glyphs=known.glyphs,
+                                       clutter=min(known.clutter, line.clutter))
                 break
         else:
             kept.append(line)
@@ -312,7 +326,8 @@ def _join_words(lines: Sequence[TextLine]) -> list[TextLine]:
                 joined[index] = TextLine(known.x0, min(known.y0, line.y0), max(known.x1, line.x1),
                                          max(known.y1, line.y1), height=tall, angle=0.0, light=known.light,
                                          level=min(known.level, line.level),
-                                         glyphs=known.glyphs + line.glyphs)
+                                         glyphs=known.glyphs + line.glyphs,
+                                         clutter=max(known.clutter, line.clutter))
                 break
         else:
             joined.append(line)
@@ -323,8 +338,6 @@ def stroke_maps(pixels: NDArray[np.uint8]) -> dict[bool, NDArray[np.uint8]]:
     """Stroke contrast of light text (key True) and of dark text (key False)."""
     if pixels.ndim not in (2, 3) or pixels.dtype != np.uint8:
         raise ValueError(f"pixels: expected 8-bit greyscale or RGB, got {pixels.dtype} {pixels.shape}")
-    if pixels.ndim == 3 and all(np.array_equal(pixels[..., 0], pixels[..., c]) for c in (1, 2)):
-        pixels = np.ascontiguousarray(pixels[..., 0])  # a grey screen stored as RGB: one channel
     return {light: strokes(pixels, light) for light in (True, False)}
 
 

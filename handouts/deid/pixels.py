@@ -284,8 +284,8 @@ _PAGE_BORDER = 12
 _SURE = 75.0
 #: Unreadable marks in the image area count as text only from this character height (px) on.
 _MIN_HEIGHT = 7
-#: Grey-level spread (std) of the background around a line above which it lies on texture.
-_TEXTURED = 14.0
+#: Unreadable marks count as text only on a clean background: at most this share of other strokes.
+_CLEAN = 0.03
 
 
 def reason_words(reason: str) -> str:
@@ -308,13 +308,13 @@ def _grey(pixels: NDArray[np.uint8]) -> NDArray[np.uint8]:
     return np.asarray(pixels.max(axis=2), dtype=np.uint8)
 
 
-def _page(contrast: NDArray[np.uint8], line: TextLine, shape: tuple[int, ...], floor: float,
+def _page(contrast: NDArray[np.uint8], line: TextLine, shape: tuple[int, ...],
           turn: float) -> tuple[Image.Image, tuple[int, int], float]:
     """One line as Tesseract reads it best: dark strokes on white, levelled, characters ~22 px tall."""
     x0, y0, x1, y1 = line.padded(shape, 0.2)
     crop = contrast[y0:y1, x0:x1].astype(np.float64)
     top = float(crop.max())
-    floor = max(floor, 0.3 * top)
+    floor = 0.3 * top
     ink = np.clip((crop - floor) * 255.0 / max(1.0, 0.8 * top - floor), 0, 255)
     page = Image.fromarray(np.subtract(255, ink).astype(np.uint8))
     scale = float(np.clip(_PAGE_HEIGHT / max(1.0, line.height), 1.0, 6.0))
@@ -383,7 +383,7 @@ def read_text_lines(pixels: NDArray[np.uint8], lines: Sequence[TextLine],
     jobs: list[tuple[int, Image.Image, tuple[int, int], float]] = []
     for index, line in enumerate(lines):
         for turn in _turns(line):
-            page, origin, scale = _page(maps[line.light], line, pixels.shape, 0.5 * line.level, turn)
+            page, origin, scale = _page(maps[line.light], line, pixels.shape, turn)
             jobs.append((index, page, origin, scale))
     results = read_lines([page for _, page, _, _ in jobs])
     found: list[list[tuple[Word, ...]]] = [[] for _ in lines]
@@ -391,21 +391,11 @@ def read_text_lines(pixels: NDArray[np.uint8], lines: Sequence[TextLine],
         found[index].append(tuple(_to_image(words, lines[index], origin, scale, len(found[index]))))
     again = [i for i, line in enumerate(lines) if line.angle == 0
              and max((_confidence(r) for r in found[i]), default=0.0) < _SURE]
-    retry = [_page(plain[lines[i].light], lines[i], pixels.shape, 0.0, 0.0) for i in again]
-    for i, (origin_scale, words) in zip(again, zip(retry, read_lines([p for p, _, _ in retry]),
-                                                     strict=True), strict=True):
-        _, origin, scale = origin_scale
+    retry = [(i, _page(plain[light], lines[i], pixels.shape, 0.0)) for i in again for light in (True, False)]
+    for (i, (_, origin, scale)), words in zip(retry, read_lines([page for _, (page, _, _) in retry]),
+                                              strict=True):
         found[i].append(tuple(_to_image(words, lines[i], origin, scale, len(found[i]))))
     return [_Reading(line, tuple(readings)) for line, readings in zip(lines, found, strict=True)]
-
-
-def _textured(pixels: NDArray[np.uint8], line: TextLine, maps: dict[bool, NDArray[np.uint8]]) -> bool:
-    """Whether the line lies on texture (anatomy, speckle): the background around its strokes varies."""
-    x0, y0, x1, y1 = line.padded(pixels.shape, 0.6)
-    grey = _grey(pixels)[y0:y1, x0:x1].astype(np.float64)
-    contrast = maps[line.light][y0:y1, x0:x1]
-    background = grey[contrast < 0.5 * line.level]
-    return background.size > 0 and float(background.std()) > _TEXTURED
 
 
 def _readable(reading: _Reading) -> bool:
@@ -436,7 +426,7 @@ def judge(pixels: NDArray[np.uint8], reading: _Reading, identifiers: Identifiers
         if furniture and not technical(w.text for w in reading.best()):
             return TextRegion(*box, identifying=True, reason=SCREEN_TEXT, confidence=reading.confidence)
         return TextRegion(*box, identifying=False, reason="text", confidence=reading.confidence)
-    if furniture or (line.glyphs >= 4 and line.height >= _MIN_HEIGHT and not _textured(pixels, line, maps)):
+    if furniture or (line.glyphs >= 4 and line.height >= _MIN_HEIGHT and line.clutter <= _CLEAN):
         return TextRegion(*box, identifying=True, reason=UNREADABLE, confidence=reading.confidence)
     return None
 
