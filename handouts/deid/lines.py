@@ -30,7 +30,9 @@ _EIGHT = np.ones((3, 3), dtype=bool)
 #: Share of ink allowed in the clearest row above and below a line (text has background around it).
 _CLEAR_ROW = 0.04
 #: Rotated text is accepted only on a clean background (at most this share of other strokes around it).
-_ROTATED_CLUTTER = 0.02
+_ROTATED_CLUTTER = 0.05
+#: Chains in more clutter than this are texture, not text (text in speckle shows at a higher level).
+_MAX_CLUTTER = 0.12
 #: Images larger than this are thresholded on a coarser grid of levels (radiographs: strong text only).
 _LARGE = 1_500_000
 
@@ -94,11 +96,13 @@ class TextLine:
         return ix * iy / max(1, min(self.area, other.area))
 
     def padded(self, shape: tuple[int, ...], share: float = 0.45) -> tuple[int, int, int, int]:
-        """The box grown by a margin (a share of the character height), clipped to the image."""
+        """The box grown by a margin (a share of the character height, more at the line's ends)."""
         pad = max(3, math.ceil(share * self.height))
+        ends = max(pad, math.ceil(0.8 * self.height)) if share >= 0.45 else pad
+        across, along = (pad, ends) if abs(self.angle) < 45 else (ends, pad)
         rows, columns = shape[:2]
-        return (max(0, self.x0 - pad), max(0, self.y0 - pad), min(columns, self.x1 + pad),
-                min(rows, self.y1 + pad))
+        return (max(0, self.x0 - along), max(0, self.y0 - across), min(columns, self.x1 + along),
+                min(rows, self.y1 + across))
 
 
 def strokes(pixels: NDArray[np.uint8], light: bool, width: int = TOPHAT_WIDTH) -> NDArray[np.uint8]:
@@ -159,7 +163,7 @@ def _chains(items: Sequence[Glyph]) -> list[list[Glyph]]:
             tall = max(last.height, glyph.height)
             if max(last.height, glyph.height) > 1.8 * min(last.height, glyph.height):
                 continue
-            if abs(last.cy - glyph.cy) > 0.3 * tall or glyph.x0 - last.x1 > 0.9 * tall:
+            if abs(last.cy - glyph.cy) > 0.3 * tall or glyph.x0 - last.x1 > 1.2 * tall:
                 continue
             if glyph.x0 < last.x1 - 0.3 * min(last.width, glyph.width):
                 continue
@@ -191,7 +195,7 @@ def _line_of(chain: Sequence[Glyph], ink: NDArray[np.bool_]) -> tuple[float, int
     count = len(chain)
     if count < 2 or width < 1.2 * height:
         return None
-    if count == 2 and width < 2.0 * height:
+    if count == 2 and width < 1.4 * height:
         return None
     if np.abs(heights - height).max() > 0.6 * height:
         return None
@@ -228,6 +232,9 @@ def _axis_lines(ink: NDArray[np.bool_], found: Sequence[Glyph], light: bool, lev
         if judged is None:
             continue
         height, count = judged
+        clutter = _clutter(ink, chain, height)
+        if clutter > _MAX_CLUTTER or (turn and count < 3):
+            continue
         x0, x1 = min(g.x0 for g in chain), max(g.x1 for g in chain)
         y0, y1 = min(g.y0 for g in chain), max(g.y1 for g in chain)
         if turn == 0:
@@ -235,7 +242,7 @@ def _axis_lines(ink: NDArray[np.bool_], found: Sequence[Glyph], light: bool, lev
         else:  # found in np.rot90(image): a column of text (OCR tries both reading directions)
             box, angle = (columns - y1, x0, columns - y0, x1), 90.0
         lines.append(TextLine(*box, height=height, angle=angle, light=light, level=level, glyphs=count,
-                              clutter=_clutter(ink, chain, height)))
+                              clutter=clutter))
     return lines
 
 
@@ -287,7 +294,7 @@ def _rotated_lines(ink: NDArray[np.bool_], found: Sequence[Glyph], light: bool,
         x1 = max(found[i].x1 for i in members)
         y1 = max(found[i].y1 for i in members)
         clutter = _clutter(ink, [found[i] for i in members], size)
-        if len(members) < 5 or clutter > _ROTATED_CLUTTER:
+        if clutter > _ROTATED_CLUTTER:
             continue
         lines.append(TextLine(x0, y0, x1, y1, height=0.8 * size, angle=angle, light=light, level=level,
                               glyphs=len(members), clutter=clutter))
@@ -295,20 +302,60 @@ def _rotated_lines(ink: NDArray[np.bool_], found: Sequence[Glyph], light: bool,
 
 
 def _merge(lines: Sequence[TextLine]) -> list[TextLine]:
-    """One line per place: duplicates over levels and polarities keep the most glyphs, the union box."""
+    """One line per place: duplicates over levels and polarities keep the most glyphs, the union box.
+
+    A piece lying inside a larger line (a column of two glyphs inside a row) joins that line.
+    """
     kept: list[TextLine] = []
     for line in sorted(lines, key=lambda ln: (-ln.glyphs, ln.level)):
         for index, known in enumerate(kept):
-            if known.overlap(line) >= 0.5 and abs(known.angle - line.angle) < 20:
+            same = known.overlap(line) >= 0.5 and abs(known.angle - line.angle) < 20
+            if same or known.overlap(line) >= 0.7:
                 kept[index] = TextLine(min(known.x0, line.x0), min(known.y0, line.y0),
                                        max(known.x1, line.x1), max(known.y1, line.y1),
-                                       height=max(known.height, line.height), angle=known.angle,
-                                       light=known.light, level=known.level, glyphs=known.glyphs,
-                                       clutter=min(known.clutter, line.clutter))
+                                       height=max(known.height, line.height) if same else known.height,
+                                       angle=known.angle, light=known.light, level=known.level,
+                                       glyphs=known.glyphs, clutter=min(known.clutter, line.clutter))
                 break
         else:
             kept.append(line)
-    return _join_words(kept)
+    return _join_words(_join_rotated(kept))
+
+
+def _rotated(line: TextLine) -> bool:
+    return 0 < abs(line.angle) < 90
+
+
+def _near(a: TextLine, b: TextLine) -> bool:
+    """Whether the boxes, each grown by its character height, touch."""
+    return (a.x0 - a.height < b.x1 + b.height and b.x0 - b.height < a.x1 + a.height
+            and a.y0 - a.height < b.y1 + b.height and b.y0 - b.height < a.y1 + a.height)
+
+
+def _join_rotated(lines: Sequence[TextLine]) -> list[TextLine]:
+    """Words of rotated text joined into one line, with the small pieces found along rows beside them."""
+    out = [ln for ln in lines if not _rotated(ln)]
+    for line in sorted((ln for ln in lines if _rotated(ln)), key=lambda ln: -ln.glyphs):
+        for index, known in enumerate(out):
+            if _rotated(known) and abs(known.angle - line.angle) < 12 and _near(known, line):
+                out[index] = TextLine(min(known.x0, line.x0), min(known.y0, line.y0), max(known.x1, line.x1),
+                                      max(known.y1, line.y1), height=max(known.height, line.height),
+                                      angle=known.angle, light=known.light, level=known.level,
+                                      glyphs=known.glyphs + line.glyphs,
+                                      clutter=max(known.clutter, line.clutter))
+                break
+        else:
+            out.append(line)
+    joined = [ln for ln in out if _rotated(ln)]
+    pieces = [ln for ln in out if not _rotated(ln)]
+    for index, line in enumerate(joined):
+        for piece in [p for p in pieces if p.glyphs <= 3 and _near(line, p)]:
+            pieces.remove(piece)
+            line = TextLine(min(line.x0, piece.x0), min(line.y0, piece.y0), max(line.x1, piece.x1),
+                            max(line.y1, piece.y1), height=line.height, angle=line.angle, light=line.light,
+                            level=line.level, glyphs=line.glyphs + piece.glyphs, clutter=line.clutter)
+        joined[index] = line
+    return pieces + joined
 
 
 def _join_words(lines: Sequence[TextLine]) -> list[TextLine]:
@@ -322,7 +369,7 @@ def _join_words(lines: Sequence[TextLine]) -> list[TextLine]:
             tall = max(known.height, line.height)
             if overlap >= 0.6 * min(known.y1 - known.y0, line.y1 - line.y0) \
                     and tall <= 1.5 * min(known.height, line.height) \
-                    and line.x0 - known.x1 <= 1.1 * tall:
+                    and line.x0 - known.x1 <= 1.5 * tall:
                 joined[index] = TextLine(known.x0, min(known.y0, line.y0), max(known.x1, line.x1),
                                          max(known.y1, line.y1), height=tall, angle=0.0, light=known.light,
                                          level=min(known.level, line.level),

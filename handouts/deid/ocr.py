@@ -219,3 +219,11 @@ def read_words(pixels: NDArray[np.uint8], scale: float = 3.0) -> tuple[Word, ...
             words.append(Word(math.floor(w.x0 / used), math.floor(w.y0 / used), math.ceil(w.x1 / used),
                               math.ceil(w.y1 / used), w.readings, w.confidence, source=source))
     return tuple(sorted(words, key=lambda w: (w.y0, w.x0)))
+
+
+def read_page(page: Image.Image) -> tuple[Word, ...]:
+    """Every word Tesseract reads on a rendered page (automatic page layout; boxes in page pixels)."""
+    import tesserocr
+
+    _require_tesseract()
+    return _cached_recognise(page.convert("L"), int(tesserocr.PSM.AUTO))

@@ -37,7 +37,7 @@ lv rv la ra mv tv av pv ant post sup inf med lat upper lower lobe pole
 #: A probe name (C5-1, L12-5, 6C1, 9L4, S5-1, EC9-5), a measurement or a number with a unit.
 _TECHNICAL_TOKEN = re.compile(
     r"^(?:[a-z]{1,3}\d{1,2}(?:-\d{1,2})?[a-z]{0,2}|\d{1,2}[a-z]{1,2}\d{0,2}|"
-    r"[-+*]?\d+(?:[.,]\d+)?(?:%|cm|mm|hz|khz|mhz|db|fps|s|ms|bpm|cm/s|m/s|x)?|"
+    r"[a-z]{0,2}[-+*]?\d+(?:[.,]\d+)?(?:%|cm|mm|hz|khz|mhz|db|fps|s|ms|bpm|cm/s|m/s|x)?|"
     r"\d+(?:/\d+)+|[a-z]{1,4}\d{1,3}|\d{1,3}[a-z]{1,4}|[a-z]{1,2}-[a-z]{1,2})$")
 _AS_DIGITS = str.maketrans({"i": "1", "l": "1", "|": "1", "o": "0"})
 _TOKEN = re.compile(r"[\w%./*+-]+")
