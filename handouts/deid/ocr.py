@@ -36,6 +36,8 @@ _CACHE_SIZE = 4096
 #: Characters Tesseract may read on screens (no exotic symbols: they are speckle, not text).
 _WHITELIST = ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
               ".,:;-_/\\()[]#%+*=<>'\"&@^|!?~ ")
+#: Words less tall than this (image px) are not legible text (Tesseract guesses letters in speckle).
+_LEGIBLE_HEIGHT = 5
 #: Upscaled sweep pages stay below this many pixels.
 _MAX_SWEEP_PIXELS = 8_000_000
 
@@ -216,6 +218,8 @@ def read_words(pixels: NDArray[np.uint8], scale: float = 3.0) -> tuple[Word, ...
     words = []
     for source, ((_, used), found) in enumerate(zip(pages, results, strict=True)):
         for w in found:
+            if (w.y1 - w.y0) / used < _LEGIBLE_HEIGHT:  # speckle read as letters: too small to be legible
+                continue
             words.append(Word(math.floor(w.x0 / used), math.floor(w.y0 / used), math.ceil(w.x1 / used),
                               math.ceil(w.y1 / used), w.readings, w.confidence, source=source))
     return tuple(sorted(words, key=lambda w: (w.y0, w.x0)))

@@ -279,7 +279,7 @@ def real_images() -> list[CorpusImage]:
         planted = []
         for text, (x0, y0, x1, y1), identifying in [
                 *((t, b, True) for t, b in labels), *((t, b, False) for t, b in REAL_TECHNICAL[name])]:
-            ink = np.zeros(strokes.shape, dtype=bool)
+            ink = np.zeros(ink_map.shape, dtype=bool)
             ink[y0:y1, x0:x1] = ink_map[y0:y1, x0:x1]
             planted.append(Planted(text, (x0, y0, x1, y1), ink, identifying))
         leak = [t for t, _ in labels] + [str(ds.PatientID)]
@@ -416,7 +416,9 @@ def hard_images(directory: Path, seed: int = 11) -> list[CorpusImage]:
             _us_regions(ds, region)
         path = directory / f"hard-{kind}.dcm"
         ds.save_as(path, enforce_file_format=True)
-        leak = [p.text for p in planted if p.identifying] + patient.header_values()
+        # the department's own name is an ordinary word: the institution's initials identify it
+        leak = [p.text.replace(" Radiology Dept", "") for p in planted if p.identifying]
+        leak += patient.header_values()
         images.append(CorpusImage(path, path.stem, patient, planted, leak))
     return images
 
