@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from pydicom.dataset import Dataset
 
+from takehome.annotations.model import Crop
 from takehome.handouts.deid.identifiers import Identifiers
 from takehome.handouts.deid.text import fold
 
@@ -78,6 +79,15 @@ def imaging_bounds(ds: Dataset, shape: tuple[int, ...]) -> tuple[int, int, int, 
     x0, y0 = max(0, min(r[0] for r in regions)), max(0, min(r[1] for r in regions))
     x1, y1 = min(columns, max(r[2] for r in regions)), min(rows, max(r[3] for r in regions))
     return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+
+def imaging_crop(ds: Dataset, shape: tuple[int, ...]) -> Crop | None:
+    """The crop that prints only the imaging area of an ultrasound screen (None: no regions in the header)."""
+    bounds = imaging_bounds(ds, shape)
+    if bounds is None:
+        return None
+    x0, y0, x1, y1 = bounds
+    return Crop(x0, y0, x1 - x0, y1 - y0)
 
 
 def tokens(text: str) -> list[str]:

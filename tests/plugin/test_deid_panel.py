@@ -192,9 +192,9 @@ def test_redact_area_action_and_removing_a_detection_box_dismisses_it(make_panel
 
 
 def test_without_tesseract_export_fails_closed_with_a_clear_message(make_panel, qtbot, tmp_path, monkeypatch):
-    import pytesseract
+    from takehome.handouts.deid import ocr
 
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract-here"))
+    monkeypatch.setattr(ocr, "tessdata_dir", lambda: None)
     _host, panel = make_panel()
     qtbot.waitUntil(lambda: "could not be checked" in panel.messages.text(), timeout=10000)
     assert "Tesseract" in panel.messages.text()
