@@ -33,6 +33,8 @@ _CLEAR_ROW = 0.04
 _ROTATED_CLUTTER = 0.05
 #: Chains in more clutter than this are texture, not text (text in speckle shows at a higher level).
 _MAX_CLUTTER = 0.12
+#: A contrast level with more components than this is texture (noise, speckle) and is skipped.
+_TEXTURE_COMPONENTS = 700
 #: Images larger than this are thresholded on a coarser grid of levels (radiographs: strong text only).
 _LARGE = 1_500_000
 
@@ -153,27 +155,29 @@ def turned(found: Sequence[Glyph], columns: int) -> list[Glyph]:
 
 def _chains(items: Sequence[Glyph]) -> list[list[Glyph]]:
     """Glyphs chained along rows: similar height, centres on one band, gaps below the height."""
+    ordered = sorted(items, key=lambda g: g.x0)
+    count = len(ordered)
+    # the last glyph of each chain: right edge, centre row, height, width
+    right, middle = np.empty(count), np.empty(count)
+    tall_of, wide_of = np.empty(count), np.empty(count)
     chains: list[list[Glyph]] = []
-    active: list[list[Glyph]] = []  # chains that a later glyph can still reach
-    for glyph in sorted(items, key=lambda g: g.x0):
-        active = [c for c in active if glyph.x0 - c[-1].x1 <= MAX_GLYPH]
-        best: list[Glyph] | None = None
-        for chain in active:
-            last = chain[-1]
-            tall = max(last.height, glyph.height)
-            if max(last.height, glyph.height) > 1.8 * min(last.height, glyph.height):
-                continue
-            if abs(last.cy - glyph.cy) > 0.3 * tall or glyph.x0 - last.x1 > 1.2 * tall:
-                continue
-            if glyph.x0 < last.x1 - 0.3 * min(last.width, glyph.width):
-                continue
-            if best is None or abs(best[-1].cy - glyph.cy) > abs(last.cy - glyph.cy):
-                best = chain
-        if best is not None:
-            best.append(glyph)
+    for glyph in ordered:
+        k = len(chains)
+        if k:
+            tall = np.maximum(tall_of[:k], glyph.height)
+            short = np.minimum(tall_of[:k], glyph.height)
+            offset = np.abs(middle[:k] - glyph.cy)
+            fits = ((tall <= 1.8 * short) & (offset <= 0.3 * tall) & (glyph.x0 - right[:k] <= 1.2 * tall)
+                    & (glyph.x0 >= right[:k] - 0.3 * np.minimum(wide_of[:k], glyph.width)))
+            candidates = np.flatnonzero(fits)
+            if candidates.size:
+                k = int(candidates[np.argmin(offset[candidates])])
+                chains[k].append(glyph)
+            else:
+                chains.append([glyph])
         else:
             chains.append([glyph])
-            active.append(chains[-1])
+        right[k], middle[k], tall_of[k], wide_of[k] = glyph.x1, glyph.cy, glyph.height, glyph.width
     return chains
 
 
@@ -187,22 +191,28 @@ def _clear_around(ink: NDArray[np.bool_], chain: Sequence[Glyph], height: float)
     return all(part.shape[0] == 0 or part.mean(axis=1).min() <= _CLEAR_ROW for part in (above, below))
 
 
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def _line_of(chain: Sequence[Glyph], ink: NDArray[np.bool_]) -> tuple[float, int] | None:
     """(character height, glyph count) when the chain is a text line, else None."""
-    heights = np.array([g.height for g in chain], dtype=np.float64)
-    height = float(np.median(heights))
-    width = chain[-1].x1 - chain[0].x0
     count = len(chain)
-    if count < 2 or width < 1.2 * height:
+    if count < 2:
         return None
-    if count == 2 and width < 1.4 * height:
+    heights = [g.height for g in chain]
+    height = _median(heights)
+    width = chain[-1].x1 - chain[0].x0
+    if width < (1.4 if count == 2 else 1.2) * height:
         return None
-    if np.abs(heights - height).max() > 0.6 * height:
+    if max(abs(h - height) for h in heights) > 0.6 * height:
         return None
-    tops = np.array([g.y0 for g in chain], dtype=np.float64)
-    bottoms = np.array([g.y1 for g in chain], dtype=np.float64)
+    tops, bottoms = [g.y0 for g in chain], [g.y1 for g in chain]
     # glyphs share a baseline or a cap line (descenders and lower case move one, not both)
-    aligned = min(np.median(np.abs(tops - np.median(tops))), np.median(np.abs(bottoms - np.median(bottoms))))
+    top, bottom = _median(tops), _median(bottoms)
+    aligned = min(_median([abs(t - top) for t in tops]), _median([abs(b - bottom) for b in bottoms]))
     if aligned > 0.15 * height:
         return None
     if not _clear_around(ink, chain, height):
@@ -265,10 +275,10 @@ def _rotated_lines(ink: NDArray[np.bool_], found: Sequence[Glyph], light: bool,
     np.fill_diagonal(distances, np.inf)
     similar = np.maximum(sizes[:, None], sizes[None, :]) <= 1.6 * np.minimum(sizes[:, None], sizes[None, :])
     distances[~similar] = np.inf
-    for i in range(len(found)):
-        for j in np.argsort(distances[i])[:2]:
-            if distances[i, j] <= 1.3 * max(sizes[i], sizes[j]):
-                parent[root(i)] = root(int(j))
+    nearest = np.argpartition(distances, 2, axis=1)[:, :2]
+    reach = 1.3 * np.maximum(sizes[:, None], sizes[nearest])
+    for i, j in zip(*np.nonzero(np.take_along_axis(distances, nearest, axis=1) <= reach), strict=True):
+        parent[root(int(i))] = root(int(nearest[i, j]))
     groups: dict[int, list[int]] = {}
     for i in range(len(found)):
         groups.setdefault(root(i), []).append(i)
@@ -403,6 +413,8 @@ def find_lines(pixels: NDArray[np.uint8],
             if not ink.any():
                 break
             found = components(ink)
+            if len(found) > _TEXTURE_COMPONENTS:  # texture at this contrast: text shows at a higher one
+                continue
             rows_found = _axis_lines(ink, upright(found), light, level, 0)
             rest = [g for g in found if not any(
                 ln.x0 <= g.cx <= ln.x1 and ln.y0 <= g.cy <= ln.y1 for ln in rows_found)]

@@ -117,6 +117,7 @@ def _engine(psm: int) -> tesserocr.PyTessBaseAPI:
     api = _ENGINES.apis.get(psm)
     if api is None:
         folder = _require_tesseract()
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core per worker: the workers use them all
         try:
             api = tesserocr.PyTessBaseAPI(path=str(folder), lang="eng", psm=psm, oem=tesserocr.OEM.LSTM_ONLY)
         except RuntimeError as exc:
@@ -173,6 +174,12 @@ def _cached_recognise(page: Image.Image, psm: int) -> tuple[Word, ...]:
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return words
+
+
+def forget_readings() -> None:
+    """Empty the reading cache (benchmarks time cold checks)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
 
 
 def read_lines(pages: Sequence[Image.Image]) -> list[tuple[Word, ...]]:

@@ -389,12 +389,13 @@ def read_text_lines(pixels: NDArray[np.uint8], lines: Sequence[TextLine],
     found: list[list[tuple[Word, ...]]] = [[] for _ in lines]
     for (index, _, origin, scale), words in zip(jobs, results, strict=True):
         found[index].append(tuple(_to_image(words, lines[index], origin, scale, len(found[index]))))
-    again = [i for i, line in enumerate(lines) if line.angle == 0
-             and max((_confidence(r) for r in found[i]), default=0.0) < _SURE]
-    retry = [(i, _page(plain[light], lines[i], pixels.shape, 0.0)) for i in again for light in (True, False)]
-    for (i, (_, origin, scale)), words in zip(retry, read_lines([page for _, (page, _, _) in retry]),
-                                              strict=True):
-        found[i].append(tuple(_to_image(words, lines[i], origin, scale, len(found[i]))))
+    for polarity in (True, False):  # the line's own polarity first, the other one if still unsure
+        again = [i for i, line in enumerate(lines) if line.angle == 0
+                 and max((_confidence(r) for r in found[i]), default=0.0) < _SURE]
+        retry = [(i, _page(plain[lines[i].light == polarity], lines[i], pixels.shape, 0.0)) for i in again]
+        for (i, (_, origin, scale)), words in zip(retry, read_lines([page for _, (page, _, _) in retry]),
+                                                  strict=True):
+            found[i].append(tuple(_to_image(words, lines[i], origin, scale, len(found[i]))))
     return [_Reading(line, tuple(readings)) for line, readings in zip(lines, found, strict=True)]
 
 
