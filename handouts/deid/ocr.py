@@ -109,6 +109,11 @@ _POOL_LOCK = threading.Lock()
 _POOL: list[ThreadPoolExecutor] = []
 _CACHE: OrderedDict[str, tuple[Word, ...]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
+#: Pages read earlier, by size: the same furniture on another frame is matched by content (cine).
+_LAYOUT: dict[tuple[int, int, int], list[tuple[NDArray[np.uint8], tuple[Word, ...]]]] = {}
+_LAYOUT_DEPTH = 16
+#: Mean grey-level difference (0-255) below which two pages show the same text.
+_SAME_PAGE = 3.0
 
 
 def _engine(psm: int) -> tesserocr.PyTessBaseAPI:
@@ -161,18 +166,38 @@ def _recognise(page: Image.Image, psm: int) -> tuple[Word, ...]:
     return tuple(words)
 
 
+def _similar_page(page: NDArray[np.uint8], size: tuple[int, int, int]) -> tuple[Word, ...] | None:
+    """The reading of an earlier page of the same size that differs from ``page`` only by noise.
+
+    A cine's frames (and a series' screens) repeat their furniture, but lossy compression makes the
+    pixels differ slightly from frame to frame: a mean difference below a few grey levels is the same text.
+    """
+    for earlier, words in reversed(_LAYOUT.get(size, ())):
+        if float(np.abs(earlier.astype(np.int16) - page).mean()) <= _SAME_PAGE:
+            return words
+    return None
+
+
 def _cached_recognise(page: Image.Image, psm: int) -> tuple[Word, ...]:
     digest = hashlib.blake2b(page.tobytes() + repr((page.size, page.mode, psm)).encode(),
                              digest_size=20).hexdigest()
+    pixels = np.asarray(page.convert("L"), dtype=np.uint8)
+    size = (page.width, page.height, psm)
     with _CACHE_LOCK:
         if digest in _CACHE:
             _CACHE.move_to_end(digest)
             return _CACHE[digest]
+        similar = _similar_page(pixels, size)
+        if similar is not None:
+            return similar
     words = _recognise(page, psm)
     with _CACHE_LOCK:
         _CACHE[digest] = words
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
+        pages = _LAYOUT.setdefault(size, [])
+        pages.append((pixels, words))
+        del pages[:-_LAYOUT_DEPTH]
     return words
 
 
@@ -180,6 +205,7 @@ def forget_readings() -> None:
     """Empty the reading cache (benchmarks time cold checks)."""
     with _CACHE_LOCK:
         _CACHE.clear()
+        _LAYOUT.clear()
 
 
 def read_lines(pages: Sequence[Image.Image]) -> list[tuple[Word, ...]]:

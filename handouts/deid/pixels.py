@@ -432,12 +432,19 @@ def judge(pixels: NDArray[np.uint8], reading: _Reading, identifiers: Identifiers
     return None
 
 
+def _worth_reading(line: TextLine, evidence: Evidence) -> bool:
+    """Whether OCR should read the line: two glyphs in texture inside the image are speckle or anatomy."""
+    if line.glyphs >= 3 or line.clutter <= _CLEAN:
+        return True
+    return evidence.text_expected and evidence.outside_imaging(line.box)
+
+
 def detect_text(pixels: NDArray[np.uint8], identifiers: Identifiers,
                 evidence: Evidence | None = None) -> list[TextRegion]:
     """Burned-in text regions of display pixels, each marked identifying (to fill) or not."""
     evidence = evidence or Evidence()
     maps = stroke_maps(pixels)
-    lines = find_lines(pixels, maps)
+    lines = [line for line in find_lines(pixels, maps) if _worth_reading(line, evidence)]
     targets = _targets(identifiers)
     regions = []
     for reading in read_text_lines(pixels, lines, maps):

@@ -200,3 +200,23 @@ def test_a_large_noisy_radiograph_keeps_its_text_and_its_anatomy() -> None:
     regions = detect_text(np.asarray(image), IDS, Evidence(modality="DX"))
     assert len(regions) == 1 and not regions[0].identifying
     assert regions[0].x0 <= 20 and regions[0].y0 <= 28
+
+
+@needs_ocr
+@pytest.mark.filterwarnings("ignore:The value length:UserWarning")  # the vendor file's own header
+def test_a_cines_frames_share_the_readings_of_their_furniture(monkeypatch: pytest.MonkeyPatch) -> None:
+    from takehome.handouts.deid import ocr
+
+    path = deid_data_file("ultrasounds/ultrasound-multiframe.dcm")
+    if path is None:
+        pytest.skip("needs the deid-data package")
+    ds = pydicom.dcmread(path)
+    ocr.forget_readings()
+    calls: list[int] = []
+    recognise = ocr._recognise
+    monkeypatch.setattr(ocr, "_recognise", lambda page, psm: calls.append(1) or recognise(page, psm))
+    first = detect_text(render(ds, 1).pixels, Identifiers.from_dataset(ds), Evidence.from_dataset(ds))
+    read_first = len(calls)
+    second = detect_text(render(ds, 2).pixels, Identifiers.from_dataset(ds), Evidence.from_dataset(ds))
+    assert read_first > 0 and len(calls) - read_first < read_first / 2  # the furniture is read once
+    assert {(r.x0, r.y0, r.identifying) for r in first} & {(r.x0, r.y0, r.identifying) for r in second}
