@@ -220,3 +220,15 @@ def test_a_cines_frames_share_the_readings_of_their_furniture(monkeypatch: pytes
     second = detect_text(render(ds, 2).pixels, Identifiers.from_dataset(ds), Evidence.from_dataset(ds))
     assert read_first > 0 and len(calls) - read_first < read_first / 2  # the furniture is read once
     assert {(r.x0, r.y0, r.identifying) for r in first} & {(r.x0, r.y0, r.identifying) for r in second}
+
+
+@needs_ocr
+@pytest.mark.filterwarnings("ignore:The value length:UserWarning")
+@pytest.mark.parametrize("name", ["CT_small.dcm", "MR_small.dcm", "humans/ctbrain1.dcm", "animals/cat.dcm"])
+def test_real_text_free_images_have_no_regions(name: str) -> None:
+    path = get_testdata_file(name, download=False) if "/" not in name else deid_data_file(name)
+    if path is None:
+        pytest.skip("needs the deid-data package")
+    ds = pydicom.dcmread(path)
+    pixels = render(ds, 1).pixels
+    assert detect_text(pixels, Identifiers.from_dataset(ds), Evidence.from_dataset(ds)) == []
