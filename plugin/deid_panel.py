@@ -1,8 +1,9 @@
 """De-identification in the panel: proposed redaction boxes on the canvas, and the export gate.
 
-Burned-in text is detected (OCR, off the GUI thread) for the image on the canvas; the boxes shown
-are the clinician's stored boxes plus a proposal for every detected region they do not cover yet
-(identifying text proposed for redaction, other text undecided). Only the clinician's changes are
+Burned-in text is detected (OCR, off the GUI thread) for the image on the canvas, and for every image
+as soon as it is marked as a key image; the boxes shown are the clinician's stored boxes plus a
+proposal for every detected region they do not cover yet (identifying text proposed for redaction,
+other text undecided). Only the clinician's changes are
 stored in ``KeyImage.redactions``, as undoable edits (so they autosave). Export and Print pass the
 gate first: every key image is checked, undecided text refuses with a message naming it, then the
 "what will be removed" review opens; the build itself runs in ``review`` mode and writes the audit line.
@@ -126,10 +127,19 @@ class DeidController(QObject):
         self.layer.set_image_size(shown.display.columns, shown.display.rows)
         if state not in self._regions and state not in self._failed:
             self._detect(panel.focus, state[2])
+        self._check_marked()
         target = self._boxes_for(state, panel._focus_image())
         if target != self.layer.redactions():
             self.layer.set_redactions(target)
         self.dismiss_action.setEnabled(self.layer.pending() > 0)
+
+    def _check_marked(self) -> None:
+        """Start the check of every key image not checked yet: marking an image starts it, so the
+        export gate rarely waits for OCR."""
+        for key in self._panel.session.key_images:
+            state = (key.sop_instance_uid, key.frame, key.window)
+            if state not in self._regions and state not in self._running and state not in self._failed:
+                self._detect(ImageRef(key.sop_instance_uid, key.file, key.frame), key.window)
 
     def _boxes_for(self, state: State, image: KeyImage | None) -> tuple[Redaction, ...]:
         stored = image.redactions if image is not None else ()
