@@ -44,6 +44,17 @@ TOOLS: tuple[tuple[Tool, str, str, str], ...] = (
 )
 
 
+def key_sequences(*keys: QKeySequence.StandardKey | str) -> list[QKeySequence]:
+    """Every platform binding of ``keys``, each once: a sequence registered twice on an action is
+    ambiguous to Qt and then does nothing (Linux binds Redo to Ctrl+Shift+Z already)."""
+    found: list[QKeySequence] = []
+    for key in keys:
+        bindings = (QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey)
+                    else [QKeySequence(key)])
+        found.extend(b for b in bindings if not b.isEmpty() and b not in found)
+    return found
+
+
 class ToolbarMixin:
     """Builds the panel's actions; mixed into :class:`takehome.plugin.panel.TakehomePanel`."""
 
@@ -102,14 +113,13 @@ class ToolbarMixin:
         self.toolbar.addAction(self.uncrop_action)
         self.delete_action = self._action("Delete", QKeySequence.StandardKey.Delete,
                                           "Delete the selected drawing", self.delete_selected)
-        self.delete_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete),
-                                         QKeySequence(Qt.Key.Key_Backspace)])
+        self.delete_action.setShortcuts(key_sequences(QKeySequence.StandardKey.Delete, "Backspace"))
         self.toolbar.addAction(self.delete_action)
         stack = self.store.undo_stack
         self.undo_action = self._action("Undo", QKeySequence.StandardKey.Undo, "Undo", stack.undo)
         self.redo_action = self._action("Redo", QKeySequence.StandardKey.Redo, "Redo", stack.redo)
-        self.redo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo),
-                                       QKeySequence("Ctrl+Shift+Z")])
+        self.undo_action.setShortcuts(key_sequences(QKeySequence.StandardKey.Undo))
+        self.redo_action.setShortcuts(key_sequences(QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z", "Ctrl+Y"))
         for action, can, text in ((self.undo_action, stack.canUndoChanged, stack.undoTextChanged),
                                   (self.redo_action, stack.canRedoChanged, stack.redoTextChanged)):
             action.setEnabled(False)
