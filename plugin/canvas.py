@@ -242,6 +242,8 @@ class ImageCanvas(QWidget):
                 self.viewbox.addItem(item)
             else:
                 item.set_overlay(overlay, self.describe(overlay))
+            if self._shown is not None:
+                item.set_image_size(self._shown.display.columns, self._shown.display.rows)
         if self._selected not in wanted:
             self._selected = None
         for overlay_id, item in self._items.items():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from qtpy.QtCore import Qt
+from qtpy.QtGui import QImage
 
 from takehome.annotations.model import Point, ShapeKind, Window
 from takehome.plugin.canvas import Tool
@@ -206,3 +208,37 @@ def test_crop_to_view_prints_what_is_zoomed(make_panel, qtbot):
     qtbot.wait(10)
     panel.crop_to_view()
     assert panel.session.key_images[0].crop is None
+
+
+def _label_pixels(qtbot, canvas, shown, start: float, end: float) -> int:
+    """Cyan pixels on screen for a labelled cyan line from x=start to x=end across the image."""
+    from takehome.annotations.model import Overlay
+
+    line = Overlay(ShapeKind.LINE, (Point(start, 32), Point(end, 32)), label="long label text",
+                   color="#00e5ff")
+    canvas.set_image(shown, (line,))
+    qtbot.wait(20)
+    image = canvas.view.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    width, height = image.width(), image.height()
+    data = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes()).reshape(
+        height, image.bytesPerLine() // 4, 4)[:, :width]
+    blue, green, red = data[..., 0].astype(int), data[..., 1].astype(int), data[..., 2].astype(int)
+    return int(((red < 90) & (green > 170) & (blue > 200)).sum())
+
+
+def test_a_line_label_at_the_right_edge_stays_inside_the_image(qtbot, study_dir) -> None:
+    from takehome.plugin.canvas import ImageCanvas
+    from takehome.plugin.images import ImageLibrary
+    from takehome.plugin.standalone import StandaloneHost, scan
+
+    shown = ImageLibrary().show(StandaloneHost(scan([study_dir])).study_images()[0], None)
+    canvas = ImageCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(320, 520)  # the image fills the width: beyond its right edge nothing is on screen
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    columns = shown.display.columns
+    middle = _label_pixels(qtbot, canvas, shown, 8, 32)
+    edge = _label_pixels(qtbot, canvas, shown, columns - 24, columns)
+    assert middle > 200  # the line and its whole label
+    assert edge >= 0.9 * middle, (edge, middle)  # the label moved inside, not cut off
