@@ -71,3 +71,16 @@ def test_no_images_warning_goes_once_the_study_loads(qtbot, tmp_path: Path) -> N
     panel.messages.show_message("Handout saved.", "info")
     panel.reload_study()
     assert panel.messages.text() == "Handout saved."
+
+
+def test_a_longer_message_does_not_move_the_panel_below(make_panel, qtbot) -> None:  # type: ignore[no-untyped-def]
+    _host, panel = make_panel()
+    panel.messages.show_message("Saved.", "info")
+    qtbot.wait(10)
+    before = panel.canvas.mapTo(panel, panel.canvas.rect().topLeft()), panel.canvas.size()
+    long = " ".join(["Export refused: key image 1 has 3 text region(s) neither redacted nor dismissed."] * 8)
+    panel.messages.show_message(long, "error")
+    qtbot.wait(10)
+    after = panel.canvas.mapTo(panel, panel.canvas.rect().topLeft()), panel.canvas.size()
+    assert after == before
+    assert panel.messages.text() == long  # all of it is there (the bar scrolls), nothing cut
