@@ -76,6 +76,7 @@ class DeidController(QObject):
         self._running: dict[State, Job] = {}
         self._failed: set[State] = set()  # not retried on every edit; Export/Print retry them
         self._gate_waiting: Callable[[Session], None] | None = None
+        self._gate_action = "Export"
         self.dialog: DeidReviewDialog | None = None
         self._sync_timer = QTimer(self)
         self._sync_timer.setSingleShot(True)
@@ -232,8 +233,9 @@ class DeidController(QObject):
         return self.layer.decide_pending(RedactionStatus.DISMISSED)
 
     # ----- the export gate -----
-    def gate(self, proceed: Callable[[Session], None]) -> None:
-        """Check every key image, refuse naming what is undecided, review texts, then ``proceed``."""
+    def gate(self, proceed: Callable[[Session], None], action: str = "Export") -> None:
+        """Check every key image, refuse naming what is undecided, review texts, then ``proceed``
+        (``action`` names it on the review dialog's button: "Export" or "Print")."""
         if self._gate_waiting is not None:
             self._panel.messages.show_message("Still checking the images for burned-in text; "
                                               "export or print once it is done.", "info")
@@ -242,6 +244,7 @@ class DeidController(QObject):
                    for k in self._panel.session.key_images
                    if (k.sop_instance_uid, k.frame, k.window) not in self._regions]
         self._gate_waiting = proceed
+        self._gate_action = action
         if missing:
             self._panel.messages.show_message(
                 f"Checking {len(missing)} key image(s) for burned-in text before the handout is made…",
@@ -315,11 +318,11 @@ class DeidController(QObject):
     def _review(self, session: Session, proceed: Callable[[Session], None]) -> None:
         identifiers = Identifiers.union(Identifiers.from_dataset(self._panel.library.dataset(k.file))
                                         for k in session.key_images)
-        boxes = any(k.redactions for k in session.key_images)
-        if not boxes and not review_texts(session, identifiers):
+        filled = any(r.status is RedactionStatus.REDACT for k in session.key_images for r in k.redactions)
+        if not filled and not review_texts(session, identifiers):
             self._proceed(proceed, session)  # nothing will be removed: nothing to review
             return
-        dialog = DeidReviewDialog(session, identifiers, self._panel)
+        dialog = DeidReviewDialog(session, identifiers, self._panel, self._gate_action)
         self.dialog = dialog
 
         def accepted() -> None:

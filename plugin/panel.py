@@ -27,7 +27,7 @@ from qtpy.QtWidgets import (
 )
 
 from takehome.annotations.errors import AnnotationError, SessionFileError, TakehomeError
-from takehome.annotations.model import Crop, KeyImage, Overlay, Session, ShapeKind, Window
+from takehome.annotations.model import Crop, KeyImage, Overlay, RedactionStatus, Session, ShapeKind, Window
 from takehome.annotations.spacing import line_length
 from takehome.handouts.build import BuildResult
 from takehome.plugin import edits
@@ -64,6 +64,12 @@ def _alive(obj: object) -> bool:
             return not sip.isdeleted(obj)
         except ImportError:  # pragma: no cover
             return True
+
+
+def _undecided(session: Session) -> bool:
+    """Whether any key image has a text box neither redacted nor dismissed (the gate refuses then)."""
+    return any(box.status is RedactionStatus.PENDING for image in session.key_images
+               for box in image.redactions)
 
 
 class TakehomePanel(ToolbarMixin, QWidget):
@@ -108,6 +114,8 @@ class TakehomePanel(ToolbarMixin, QWidget):
         self.toolbar = QToolBar(self)
         self._build_actions()
         self.deid = DeidController(self)  # redaction boxes on the canvas; the export gate
+        self._refusal: str | None = None  # the gate's refusal on show, while undecided boxes cause it
+        self.deid.refused.connect(self._refused)
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -328,7 +336,14 @@ class TakehomePanel(ToolbarMixin, QWidget):
         self._thumbs = {k: v for k, v in self._thumbs.items() if k in live}
         self.strip.set_images(entries, self._focus_key())
 
+    def _refused(self, text: str) -> None:
+        self._refusal = text if _undecided(self.session) else None
+
     def _session_changed(self, session: Session) -> None:
+        if self._refusal is not None and not _undecided(session):  # the clinician fixed what it named
+            if self.messages.text() == self._refusal:
+                self.messages.clear()
+            self._refusal = None
         if self.autosaver is not None:
             try:
                 self.autosaver.save(session)
@@ -513,7 +528,7 @@ class TakehomePanel(ToolbarMixin, QWidget):
             dialog.setWindowTitle("Print handout")
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
-        self.deid.gate(lambda checked: self.output.print_pages(checked, printer, EXPORT_MODE))
+        self.deid.gate(lambda checked: self.output.print_pages(checked, printer, EXPORT_MODE), "Print")
 
     def _exported(self, result: BuildResult) -> None:
         removed = result.deid.removed
