@@ -11,14 +11,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from takehome.handouts.study import folder_has_dicom, looks_like_dicom
 from takehome.plugin.napari_host.metadata import layer_metadata
-from takehome.plugin.napari_host.series import (
-    LoadedStudy,
-    SeriesStack,
-    folder_has_dicom,
-    load_study,
-    looks_like_dicom,
-)
+from takehome.plugin.napari_host.series import LoadedStudy, SeriesStack, load_study
 
 LayerData = tuple[Any, dict[str, Any], str]
 PathOrPaths = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]

@@ -97,8 +97,8 @@ def test_missing_path_and_non_dicom_folder_show_messages(window, qtbot, tmp_path
     junk.mkdir()
     (junk / "a.txt").write_text("hello")
     window.open_paths([junk])
-    assert window.panel.messages.level == "warning"
-    assert "No DICOM images" in window.panel.messages.text()
+    assert window.panel.messages.level == "error"
+    assert "holds no DICOM files" in window.panel.messages.text()
 
 
 def test_takehome_viewer_command_runs(tmp_path):
