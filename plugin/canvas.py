@@ -282,10 +282,6 @@ class ImageCanvas(QWidget):
         scene = self.viewbox.mapViewToScene(QPointF(point.x, point.y))
         return self.view.mapFromScene(scene)
 
-    def widget_to_image(self, pos: QPoint) -> Point:
-        view = self.viewbox.mapSceneToView(self.view.mapToScene(pos))
-        return Point(view.x(), view.y())
-
     def _to_image(self, pos: QPointF) -> Point:
         view = self.viewbox.mapToView(pos)
         return Point(view.x(), view.y())

@@ -56,9 +56,6 @@ class ImageLibrary:
             self._datasets.move_to_end(file)
         return ds
 
-    def forget(self, file: str) -> None:
-        self._datasets.pop(file, None)
-
     def show(self, ref: ImageRef, window: Window | None = None) -> ShownImage:
         """Render ``ref`` with ``window`` (None: the header's window)."""
         ds = self.dataset(ref.file)

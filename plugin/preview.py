@@ -189,9 +189,6 @@ class PreviewPane(QWidget):
         self.status.setText("Updating the preview…")
         self._timer.start()
 
-    def is_busy(self) -> bool:
-        return self._timer.isActive() or self._job is not None
-
     def _start(self) -> None:
         session = self._session
         if session is None:
