@@ -42,8 +42,8 @@ from takehome.handouts.deid.review import review_texts
 from takehome.handouts.errors import DeidentificationError
 from takehome.plugin.deid_review import DeidReviewDialog
 from takehome.plugin.host import ImageRef
+from takehome.plugin.jobs import Job, Lane, start_job
 from takehome.plugin.messages import describe_error
-from takehome.plugin.preview import Job, start_job
 from takehome.plugin.redaction import RedactionLayer
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ class DeidController(QObject):
         job.signals.failed.connect(self._job_failed)  # bound methods: dropped if the panel goes first
         job.signals.cancelled.connect(self._job_failed)
         self._running[state] = job
-        start_job(job)
+        start_job(job, Lane.OCR)
 
     def _detected(self, result: tuple[State, list[TextRegion], tuple[int, ...]]) -> None:
         state, regions, shape = result

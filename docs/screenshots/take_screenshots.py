@@ -29,7 +29,7 @@ def main() -> int:
     from qtpy.QtWidgets import QApplication  # noqa: TID251
 
     from takehome.handouts.sample import demo_session, sample_files
-    from takehome.plugin.preview import wait_for_jobs
+    from takehome.plugin.jobs import wait_for_jobs
     from takehome.plugin.qtimage import qimage_from_pixels
     from takehome.plugin.standalone.window import ViewerWindow
 

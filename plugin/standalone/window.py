@@ -12,9 +12,9 @@ from qtpy.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
 from takehome.annotations.errors import TakehomeError
 from takehome.annotations.model import Session
 from takehome.plugin.images import ImageLibrary
+from takehome.plugin.jobs import shutdown
 from takehome.plugin.messages import describe_error
 from takehome.plugin.panel import TakehomePanel
-from takehome.plugin.preview import wait_for_jobs
 from takehome.plugin.standalone.browser import SeriesBrowser
 from takehome.plugin.standalone.host import StandaloneHost
 from takehome.plugin.standalone.study import Study, scan
@@ -117,5 +117,5 @@ class ViewerWindow(QMainWindow):
         if self.panel is not None:
             self.panel.flush()
             self.panel.preview.shutdown()
-        wait_for_jobs(10000)
+        shutdown()  # the viewer is quitting: cancel background work, wait a second at most
         super().closeEvent(event)

@@ -13,7 +13,7 @@ from qtpy.QtCore import QPoint, Qt
 from qtpy.QtPrintSupport import QPrinter
 from qtpy.QtWidgets import QCheckBox, QComboBox, QLineEdit
 
-from takehome.plugin.preview import wait_for_jobs
+from takehome.plugin.jobs import wait_for_jobs
 
 from ..conftest import FAKE_PATIENT  # noqa: TID252 (the shared fixtures module)
 from .test_output import render_pdf_file

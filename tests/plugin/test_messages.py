@@ -10,7 +10,7 @@ from qtpy.QtWidgets import QVBoxLayout, QWidget
 
 from takehome.plugin.messages import MessageBar
 from takehome.plugin.panel import NO_IMAGES, TakehomePanel
-from takehome.plugin.standalone import StandaloneHost, scan
+from takehome.plugin.standalone import StandaloneHost, Study, scan
 
 from .conftest import write_study
 
@@ -55,9 +55,7 @@ def test_message_text_is_dark_on_light_under_a_dark_theme(qtbot) -> None:  # typ
 
 
 def test_no_images_warning_goes_once_the_study_loads(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    empty = tmp_path / "nothing-open"
-    empty.mkdir()
-    host = StandaloneHost(scan([empty]))
+    host = StandaloneHost(Study(()))
     panel = TakehomePanel(host)  # docked before any study is open (napari before File > Open)
     qtbot.addWidget(panel)
     panel.show()

@@ -15,7 +15,7 @@ from qtpy.QtWidgets import QPushButton
 from takehome.annotations.model import Point
 from takehome.plugin.canvas import Tool
 from takehome.plugin.export import SUGGESTED_NAME
-from takehome.plugin.preview import Job, start_job, wait_for_jobs
+from takehome.plugin.jobs import Job, start_job, wait_for_jobs
 
 from ..conftest import FAKE_PATIENT  # noqa: TID252 (the shared fixtures module)
 from .mouse import drag

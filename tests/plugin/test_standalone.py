@@ -14,7 +14,7 @@ from qtpy.QtWidgets import QApplication
 
 from takehome.handouts.sample import demo_session, sample_files
 from takehome.plugin.host import Host
-from takehome.plugin.preview import wait_for_jobs
+from takehome.plugin.jobs import wait_for_jobs
 from takehome.plugin.standalone import StandaloneHost, scan
 from takehome.plugin.standalone.window import ViewerWindow
 

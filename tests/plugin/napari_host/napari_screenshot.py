@@ -78,8 +78,8 @@ def main(out: str, preview_out: str = "") -> None:
 
     from takehome.annotations.model import Point
     from takehome.plugin.canvas import Tool
+    from takehome.plugin.jobs import wait_for_jobs
     from takehome.plugin.napari_host.widget import DOCK_TITLE
-    from takehome.plugin.preview import wait_for_jobs
     from tests.plugin.mouse import drag
 
     def settle(rounds: int = 20) -> None:

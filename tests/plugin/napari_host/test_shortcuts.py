@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from qtpy.QtCore import Qt
 
+from takehome.plugin.jobs import wait_for_jobs
 from takehome.plugin.napari_host.widget import DOCK_TITLE, TakehomeDockWidget
-from takehome.plugin.preview import wait_for_jobs
 from tests.plugin.napari_host.conftest import SyntheticStudy
 
 pytestmark = pytest.mark.napari
