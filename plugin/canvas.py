@@ -84,9 +84,9 @@ class _LabelEditor(QLineEdit):
         self.setPlaceholderText("Type a label, Enter")
         self.setMinimumWidth(180)
 
-    def event(self, event: QEvent | None) -> bool:
+    def event(self, event: QEvent) -> bool:
         # keep Escape/Enter/Delete for the editor, not the panel's shortcuts
-        if event is not None and event.type() == QEvent.Type.ShortcutOverride and isinstance(
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(
                 event, QKeyEvent) and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return,
                                                       Qt.Key.Key_Enter, Qt.Key.Key_Delete,
                                                       Qt.Key.Key_Backspace):
@@ -94,11 +94,11 @@ class _LabelEditor(QLineEdit):
             return True
         return super().event(event)
 
-    def keyPressEvent(self, event: QKeyEvent | None) -> None:
-        if event is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self._finish(True)
             return
-        if event is not None and event.key() == Qt.Key.Key_Escape:
+        if event.key() == Qt.Key.Key_Escape:
             self._finish(False)
             return
         super().keyPressEvent(event)
@@ -280,7 +280,8 @@ class ImageCanvas(QWidget):
     def image_to_widget(self, point: Point) -> QPoint:
         """Position in the view's viewport (where mouse events go) of an image point."""
         scene = self.viewbox.mapViewToScene(QPointF(point.x, point.y))
-        return self.view.mapFromScene(scene)
+        widget: QPoint = self.view.mapFromScene(scene)
+        return widget
 
     def _to_image(self, pos: QPointF) -> Point:
         view = self.viewbox.mapToView(pos)
@@ -427,7 +428,7 @@ class ImageCanvas(QWidget):
         if self._shown is None:
             return False
         if ev.button() != Qt.MouseButton.LeftButton:
-            return ev.button() == Qt.MouseButton.RightButton
+            return bool(ev.button() == Qt.MouseButton.RightButton)
         ev.accept()
         columns, rows = self._bounds()
         point = clamp(self._to_image(ev.pos()), columns, rows)

@@ -105,7 +105,7 @@ class DeidController(QObject):
         ref = self._panel.focus
         if ref is None:
             return None
-        return (ref.sop_instance_uid, ref.frame, self._panel._focus_window())
+        return (ref.sop_instance_uid, ref.frame, self._panel.store.focus_window())
 
     def refresh(self) -> None:
         """The image, its window or the session changed: sync the boxes once events settle."""
@@ -127,7 +127,7 @@ class DeidController(QObject):
         self.layer.set_image_size(shown.display.columns, shown.display.rows)
         if state not in self._regions and state not in self._failed:
             self._detect(panel.focus, state[2])
-        target = self._boxes_for(state, panel._focus_image())
+        target = self._boxes_for(state, panel.store.focus_image())
         if target != self.layer.redactions():
             self.layer.set_redactions(target)
         self.dismiss_action.setEnabled(self.layer.pending() > 0)
@@ -201,7 +201,7 @@ class DeidController(QObject):
     # ----- clinician's edits -----
     def _boxes_changed(self, boxes: tuple[Redaction, ...]) -> None:
         state = self.focus_state()
-        before = self._boxes_for(state, self._panel._focus_image()) if state is not None else ()
+        before = self._boxes_for(state, self._panel.store.focus_image()) if state is not None else ()
         kept_ids = {b.id for b in boxes}
         gone = [replace(b, status=RedactionStatus.DISMISSED) for b in before
                 if b.id not in kept_ids and b.source is not RedactionSource.MANUAL]
@@ -211,7 +211,7 @@ class DeidController(QObject):
                 "Detected text cannot be removed from the list: the box now shows it as dismissed "
                 "(printed as is). Right-click it and choose Redact to fill it instead.", "info")
         try:
-            self._panel._edit_focus(lambda image: replace(image, redactions=tuple(boxes)),
+            self._panel.store.edit_focus(lambda image: replace(image, redactions=tuple(boxes)),
                                     "Edit redaction boxes")
         except TakehomeError as exc:
             self._panel.messages.error(describe_error(exc))
@@ -312,7 +312,7 @@ class DeidController(QObject):
             if (key.sop_instance_uid, key.frame) == (decision.sop_instance_uid, decision.frame):
                 if self._panel.focus is None or (self._panel.focus.sop_instance_uid,
                                                  self._panel.focus.frame) != key.key:
-                    self._panel._set_focus(ImageRef(key.sop_instance_uid, key.file, key.frame))
+                    self._panel.show_image(ImageRef(key.sop_instance_uid, key.file, key.frame))
                 return
 
     def _review(self, session: Session, proceed: Callable[[Session], None]) -> None:

@@ -257,7 +257,7 @@ class DicomActions(QObject):
                  outbox: Path | None = None) -> None:
         super().__init__(panel)
         self.panel = panel
-        self.host: Host = host if host is not None else panel._host
+        self.host: Host = host if host is not None else panel.host
         self.outbox = outbox
         self.address = ""
         self.calling_ae = DEFAULT_CALLING_AE

@@ -179,11 +179,11 @@ class PreviewPane(QWidget):
         width = max(120, min(pixmap.width(), self.width() - 56))
         return pixmap.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
 
-    def resizeEvent(self, event: QResizeEvent | None) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._refit()
 
-    def showEvent(self, event: QShowEvent | None) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._refit()
 

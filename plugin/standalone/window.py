@@ -113,7 +113,7 @@ class ViewerWindow(QMainWindow):
         if path:
             self.open_paths([path])
 
-    def closeEvent(self, event: QCloseEvent | None) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.panel is not None:
             self.panel.flush()
             self.panel.preview.shutdown()

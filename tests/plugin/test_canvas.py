@@ -124,12 +124,12 @@ def test_select_move_resize_delete_with_undo_redo(make_panel, qtbot):
     for expected in (resized, moved):
         qtbot.keyClick(canvas.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert overlays(panel) == (expected,)
-    panel.undo_action.trigger()
+    panel.toolbars.undo_action.trigger()
     assert close(overlays(panel)[0].points[0], Point(10, 10))
-    panel.undo_action.trigger()  # the drawing itself (which also marked the key image)
+    panel.toolbars.undo_action.trigger()  # the drawing itself (which also marked the key image)
     assert panel.session.key_images == ()
     for _ in range(4):
-        panel.redo_action.trigger()
+        panel.toolbars.redo_action.trigger()
     assert overlays(panel) == ()
     assert canvas.overlays == ()
 
@@ -148,7 +148,7 @@ def test_double_click_edits_label_in_place(make_panel, qtbot):
     qtbot.keyClicks(editor, "the spot")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert overlays(panel)[0].label == "the spot"
-    panel.undo_action.trigger()
+    panel.toolbars.undo_action.trigger()
     assert overlays(panel)[0].label == "old"
 
 
@@ -166,10 +166,11 @@ def test_window_level_drag_and_presets(make_panel, qtbot):
     assert window is not None and window.width > 400 and window.center < 40  # right: wider, up: brighter
     assert (canvas.image_item.image != before).any()
     # a CT preset
-    index = next(i for i in range(panel.presets.count()) if panel.presets.itemText(i).startswith("Lung"))
-    panel.presets.activated.emit(index)
+    presets = panel.toolbars.presets
+    index = next(i for i in range(presets.count()) if presets.itemText(i).startswith("Lung"))
+    presets.activated.emit(index)
     assert panel.session.key_images[0].window == Window(-600, 1500)
-    panel.undo_action.trigger()
+    panel.toolbars.undo_action.trigger()
     assert panel.session.key_images[0].window == window
 
 
@@ -177,7 +178,7 @@ def test_mark_key_image_shortcut_toggles(make_panel, qtbot):
     _host, panel = make_panel()
     qtbot.keyClick(panel.canvas.view, "K")
     assert len(panel.session.key_images) == 1
-    assert panel.mark_action.isChecked()
+    assert panel.toolbars.mark_action.isChecked()
     qtbot.keyClick(panel.canvas.view, "K")
     assert panel.session.key_images == ()
     qtbot.keyClick(panel.canvas.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -201,7 +202,7 @@ def test_crop_to_view_prints_what_is_zoomed(make_panel, qtbot):
     qtbot.keyClick(canvas.view, "C", Qt.KeyboardModifier.ShiftModifier)
     assert panel.session.key_images[0].crop is None
     assert not canvas.crop_item.isVisible()
-    panel.undo_action.trigger()
+    panel.toolbars.undo_action.trigger()
     assert panel.session.key_images[0].crop == crop
     # the whole image in view: no crop
     canvas.viewbox.setRange(xRange=(-5, 85), yRange=(-5, 69), padding=0)
