@@ -76,12 +76,13 @@ class TakehomePanel(QWidget):
     #: the session after each edit has been autosaved (path of the autosave file)
     autosaved = Signal(str)
 
-    def __init__(self, host: Host, parent: QWidget | None = None) -> None:
+    def __init__(self, host: Host, parent: QWidget | None = None,
+                 library: ImageLibrary | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("takehome-panel")
         self.setWindowTitle("takehome")
         self._host = host
-        self.library = ImageLibrary()
+        self.library = library if library is not None else ImageLibrary()  # shared with a viewer
         self.store = PanelState(self.library, parent=self)
         self.autosaver: Autosaver | None = None
         self._images: list[ImageRef] = []
@@ -231,9 +232,8 @@ class TakehomePanel(QWidget):
 
     def show_image(self, image: ImageRef) -> None:
         """Show ``image`` in the viewer (the panel follows the viewer, so both show the same image)."""
-        show = getattr(self._host, "show_image", None)
-        if callable(show) and key_of(image) in self._known:
-            show(image)
+        if key_of(image) in self._known:
+            self._host.show_image(image)
         if self.store.focus != image:  # a host that cannot move: the panel shows it alone
             self.store.set_focus(image)
 
@@ -380,7 +380,7 @@ class TakehomePanel(QWidget):
         focus = self.store.focus
         if focus is None or window is None:
             return
-        shown = self.library.show(focus, window)
+        shown = self.library.show(focus, window, keep=False)
         self.canvas.set_image(shown, self.canvas.overlays)
 
     @guarded

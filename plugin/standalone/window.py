@@ -74,16 +74,16 @@ class ViewerWindow(QMainWindow):
     def _open_study(self, study: Study) -> None:
         if self.panel is not None:
             self.panel.flush()
-        self.host = StandaloneHost(study, self._dock, self)
+        self.host = StandaloneHost(study, self._dock, self, mover=self.browser.show_image)
         self.browser.set_study(study)
         self.host.set_current(self.browser.slices.current())
         if self.panel is None:
-            self.panel = TakehomePanel(self.host)
+            self.panel = TakehomePanel(self.host, library=self.library)
             self.host.dock(self.panel, "takehome")
         else:
             # a new study: a fresh panel follows the new host
             old = self.panel
-            self.panel = TakehomePanel(self.host)
+            self.panel = TakehomePanel(self.host, library=self.library)
             if self.dock_widget is not None:
                 self.dock_widget.setWidget(self.panel)
             old.close()

@@ -61,18 +61,28 @@ def test_opens_folder_with_series_browser_and_docked_panel(window, qtbot, tmp_pa
     panel = window.panel
     slices = browser.slices
     start = slices.index
+
+    def on_screen(index: int) -> None:  # images are decoded off the GUI thread: wait for it
+        wanted = slices.series.images[index]
+        qtbot.waitUntil(lambda: slices.current() == wanted, timeout=5000)
+
+    on_screen(start)
     assert panel.focus == window.host.current_image() == slices.current()
     # the wheel pages through the series; the panel follows
     wheel(slices.graphics.viewport(), down=True)
     assert slices.index == start + 1
+    on_screen(start + 1)
     assert panel.focus == slices.current()
     assert panel.canvas.shown.key == (slices.current().sop_instance_uid, slices.current().frame)
     wheel(slices.graphics.viewport(), down=False)
     assert slices.index == start
+    on_screen(start)
     # the multi-frame series: frames are images to scroll through
     browser.series_list.setCurrentRow(1)
+    on_screen(1)
     assert slices.current().frame == 2  # opens in the middle
     qtbot.keyClick(slices, Qt.Key.Key_Down)
+    on_screen(2)
     assert slices.current().frame == 3
     assert "frame 3 of 3" in slices.caption.text()
     assert panel.focus.frame == 3
