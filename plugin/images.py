@@ -108,3 +108,14 @@ class ImageLibrary:
     def study_uid(self, ref: ImageRef) -> str | None:
         value = self.dataset(ref.file).get("StudyInstanceUID")
         return str(value) if value else None
+
+
+_SHARED: ImageLibrary | None = None
+
+
+def shared_library() -> ImageLibrary:
+    """The library a host's reader and the panel share (napari), so an image is decoded once."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = ImageLibrary()
+    return _SHARED

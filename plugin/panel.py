@@ -46,6 +46,9 @@ from takehome.plugin.state import PanelState, key_of
 from takehome.plugin.strip import KeyImageStrip
 
 Key = tuple[str, int]
+#: how long the image on show must rest before its burned-in text is checked (not every slice
+#: scrolled past is worth an OCR run)
+DEID_DELAY_MS = 250
 NO_IMAGES = ("This study has no images to show. Open a study that holds DICOM images (files with "
              "pixel data).")
 
@@ -95,6 +98,9 @@ class TakehomePanel(QWidget):
         self._window_timer.setSingleShot(True)
         self._window_timer.setInterval(30)
         self._window_timer.timeout.connect(self._render_pending_window)
+        self._deid_timer = QTimer(self)
+        self._deid_timer.setSingleShot(True)
+        self._deid_timer.setInterval(DEID_DELAY_MS)
 
         self.messages = MessageBar(self)
         self.canvas = ImageCanvas(self)
@@ -110,6 +116,7 @@ class TakehomePanel(QWidget):
         self.tools_bar = self.toolbars.tools_bar  # hosts and helpers add their actions to these two
         self.toolbar = self.toolbars.toolbar
         self.deid = DeidController(self)  # redaction boxes on the canvas; the export gate
+        self._deid_timer.timeout.connect(self.deid.refresh)
         self._refusal: str | None = None  # the gate's refusal on show, while undecided boxes cause it
         self.deid.refused.connect(self._refused)
 
@@ -239,7 +246,7 @@ class TakehomePanel(QWidget):
 
     def _focus_changed(self, _image: ImageRef | None) -> None:
         self._refresh_canvas()
-        self.deid.refresh()
+        self._deid_timer.start()  # text detection for the image once scrolling rests
         self._refresh_side()
         self.strip.select(self.store.focus_key())
 

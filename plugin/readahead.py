@@ -22,6 +22,33 @@ AHEAD = 12
 BEHIND = 3
 
 
+def around(images: Sequence[ImageRef], index: int, step: int) -> list[ImageRef]:
+    """The images to decode after ``images[index]``: ahead in the direction of travel, then behind."""
+    ahead = [index + step * k for k in range(1, AHEAD + 1)]
+    behind = [index - step * k for k in range(1, BEHIND + 1)]
+    return [images[i] for i in ahead + behind if 0 <= i < len(images)]
+
+
+def decode_job(library: ImageLibrary, todo: Sequence[ImageRef], wanted: ImageRef | None = None,
+               generation: int = 0) -> Job:
+    """A job decoding ``todo`` into ``library`` in order (cancellable between two images); it reports
+    ``progress(1, 1, "")`` once ``wanted`` is decoded, ``progress(0, 0, problem)`` when it cannot be."""
+
+    def work(job: Job) -> None:
+        for ref in todo:
+            job.check()
+            try:
+                library.show(ref)
+            except TakehomeError as exc:
+                if ref == wanted:
+                    job.report(0, 0, str(exc))
+                continue
+            if ref == wanted:
+                job.report(1, 1, "")
+
+    return Job(generation, work)
+
+
 class ReadAhead(QObject):
     """Decodes a series' images on the images worker into the shared :class:`ImageLibrary`."""
 
@@ -41,7 +68,7 @@ class ReadAhead(QObject):
         :attr:`ready` once it is; either way the images around it are decoded next."""
         wanted = images[index]
         shown = self._library.cached(wanted)
-        order = self._around(images, index, 1 if direction >= 0 else -1)
+        order = around(images, index, 1 if direction >= 0 else -1)
         if self._job is not None:
             self._job.cancel()
         self._generation += 1
@@ -56,29 +83,9 @@ class ReadAhead(QObject):
             self._job.cancel()
             self._job = None
 
-    @staticmethod
-    def _around(images: Sequence[ImageRef], index: int, step: int) -> list[ImageRef]:
-        ahead = [index + step * k for k in range(1, AHEAD + 1)]
-        behind = [index - step * k for k in range(1, BEHIND + 1)]
-        return [images[i] for i in ahead + behind if 0 <= i < len(images)]
-
     def _start(self, wanted: ImageRef | None, todo: list[ImageRef]) -> None:
-        library = self._library
-
-        def work(job: Job) -> None:
-            for ref in todo:
-                job.check()
-                try:
-                    library.show(ref)
-                except TakehomeError as exc:
-                    if ref == wanted:
-                        job.report(0, 0, str(exc))
-                    continue
-                if ref == wanted:
-                    job.report(1, 1, "")
-
-        job = Job(self._generation, work)
         generation = self._generation
+        job = decode_job(self._library, todo, wanted, generation)
 
         def progress(done: int, _total: int, problem: str) -> None:
             if generation != self._generation or wanted is None:

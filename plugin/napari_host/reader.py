@@ -48,7 +48,7 @@ def napari_get_reader(path: PathOrPaths) -> ReaderFunction | None:
 def layer_data(stack: SeriesStack) -> LayerData:
     """The napari (data, kwargs, "image") tuple for one series stack."""
     single = len(stack.images) == 1
-    pixels = stack.pixels[0] if single else stack.pixels
+    pixels = stack.first() if single else stack.pixels
     # The slice axis steps one slice (or frame) at a time, so napari's slider pages every series alike.
     # Rows and columns are scaled by the pixel spacing (mm) when the header gives it, so images keep
     # their true aspect; no units are declared, since napari warns on screen when layers' units differ

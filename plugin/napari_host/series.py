@@ -1,8 +1,9 @@
 """DICOM files and folders to display stacks: one stack per series (and image size), in the core's order.
 
-The core's scanner (:mod:`takehome.handouts.study`) finds the series and their slice order, the same
-order the standalone viewer shows; the pixels come from the core's display pipeline, so the stack
-shows exactly what the handout will.
+The core's scanner (:mod:`takehome.handouts.study`) finds the series and their slice order from the
+headers, the same order the standalone viewer shows; the pixels come from the core's display
+pipeline when napari shows a slice (:class:`LazySlices`), so the stack shows exactly what the
+handout will and a large series opens at once.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from takehome.annotations.spacing import SpacingSource, spacing_for
-from takehome.handouts.display import frame_count, render
 from takehome.handouts.errors import InputError
-from takehome.handouts.source import read_dataset
 from takehome.handouts.study import Instance, SeriesScan, Skipped, scan
 from takehome.plugin.host import ImageRef
+from takehome.plugin.images import ImageLibrary, shared_library
+from takehome.plugin.napari_host.lazy import LazySlices
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class SeriesStack:
     series_instance_uid: str
     name: str
     images: tuple[ImageRef, ...]
-    pixels: NDArray[np.uint8]
+    pixels: LazySlices
     #: millimetres per step along (slice, row, column); 1.0 where unknown
     spacing: tuple[float, float, float]
     #: whether the in-plane (row, column) and the slice spacing come from the headers
@@ -41,6 +42,10 @@ class SeriesStack:
     def is_color(self) -> bool:
         return self.pixels.ndim == 4
 
+    def first(self) -> NDArray[np.uint8]:
+        """The first image's pixels (a one-image series is shown as a plain 2D image)."""
+        return self.pixels.image(0, read_ahead=False)
+
 
 @dataclass(frozen=True, slots=True)
 class LoadedStudy:
@@ -50,9 +55,13 @@ class LoadedStudy:
     skipped: tuple[Skipped, ...] = field(default=())
 
 
-def _frames(inst: Instance) -> list[NDArray[np.uint8]]:
-    ds = read_dataset(inst.path)
-    return [render(ds, frame, path=str(inst.path)).pixels for frame in range(1, frame_count(ds) + 1)]
+_GREY = ("MONOCHROME1", "MONOCHROME2")
+
+
+def _display_shape(inst: Instance) -> tuple[int, ...]:
+    """The shape of the instance's display pixels, from its header (colour images render to RGB)."""
+    grey = str(inst.header.get("PhotometricInterpretation", "MONOCHROME2")).strip().upper() in _GREY
+    return (inst.rows, inst.columns) if grey else (inst.rows, inst.columns, 3)
 
 
 def _in_plane_spacing(instances: Iterable[Instance]) -> tuple[float, float] | None:
@@ -72,21 +81,15 @@ def _name(series: SeriesScan, shape: tuple[int, ...], split: bool) -> str:
     return f"{name} ({shape[0]}×{shape[1]})" if split else name
 
 
-def _stacks(series: SeriesScan, skipped: list[Skipped]) -> list[SeriesStack]:
-    """The series' decoded instances, one stack per image size, in the scanner's order."""
-    groups: dict[tuple[int, ...], list[tuple[Instance, list[NDArray[np.uint8]]]]] = {}
+def _stacks(series: SeriesScan, library: ImageLibrary) -> list[SeriesStack]:
+    """The series' instances, one stack per image size, in the scanner's order (nothing decoded yet)."""
+    groups: dict[tuple[int, ...], list[Instance]] = {}
     for inst in series.instances:
-        try:
-            frames = _frames(inst)
-        except InputError as exc:
-            skipped.append(Skipped(inst.path, str(exc)))
-            continue
-        groups.setdefault(frames[0].shape, []).append((inst, frames))
+        groups.setdefault(_display_shape(inst), []).append(inst)
     stacks = []
-    for shape, members in groups.items():
-        refs = [ImageRef(inst.sop_instance_uid, str(inst.path), number)
-                for inst, frames in members for number in range(1, len(frames) + 1)]
-        instances = [inst for inst, _ in members]
+    for shape, instances in groups.items():
+        refs = tuple(ImageRef(inst.sop_instance_uid, str(inst.path), number)
+                     for inst in instances for number in range(1, inst.frames + 1))
         slice_spacing = series.slice_spacing_mm
         if slice_spacing is None and len(instances) == 1:
             slice_spacing = _positive(instances[0].header.get("SpacingBetweenSlices"))
@@ -96,8 +99,8 @@ def _stacks(series: SeriesScan, skipped: list[Skipped]) -> list[SeriesStack]:
             study_instance_uid=series.study_instance_uid,
             series_instance_uid=series.uid,
             name=_name(series, shape, len(groups) > 1),
-            images=tuple(refs),
-            pixels=np.stack([pixels for _, frames in members for pixels in frames]),
+            images=refs,
+            pixels=LazySlices(refs, shape, library),
             spacing=(float(slice_spacing or 1.0), float(row), float(column)),
             in_plane_spacing_known=in_plane is not None,
             slice_spacing_known=slice_spacing is not None,
@@ -118,10 +121,13 @@ def load_study(paths: Sequence[str | os.PathLike[str]]) -> LoadedStudy:
 
     Files given explicitly must be DICOM images; inside folders, files that are not DICOM images
     (reports, DICOMDIR, damaged files) are skipped and listed in :attr:`LoadedStudy.skipped`.
+    Pixels are decoded when shown; an image that then cannot be decoded shows black and the panel
+    says why.
     """
     found = scan(paths)
     skipped = list(found.skipped)
-    stacks = [stack for series in found.series for stack in _stacks(series, skipped)]
+    library = shared_library()
+    stacks = [stack for series in found.series for stack in _stacks(series, library)]
     if not stacks:
         first = skipped[0].reason if skipped else "no images"
         raise InputError(

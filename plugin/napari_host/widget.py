@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from qtpy.QtCore import QEvent
 from qtpy.QtWidgets import QVBoxLayout, QWidget
 
+from takehome.plugin.images import shared_library
 from takehome.plugin.napari_host.host import NapariHost
 from takehome.plugin.panel import TakehomePanel
 
@@ -27,7 +28,7 @@ class TakehomeDockWidget(QWidget):
         super().__init__(parent)
         self.setObjectName("takehome-napari-dock")
         self.host = NapariHost(napari_viewer)
-        self.panel = TakehomePanel(self.host, self)
+        self.panel = TakehomePanel(self.host, self, library=shared_library())  # decoded once, for both
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.panel)
