@@ -11,13 +11,15 @@ import weakref
 from dataclasses import replace
 from pathlib import Path
 
-from qtpy.QtCore import Qt, QTimer, Signal
+from qtpy.QtCore import QSize, Qt, QTimer, Signal
 from qtpy.QtGui import QCloseEvent, QHideEvent, QPixmap
 from qtpy.QtPrintSupport import QPrintDialog, QPrinter
 from qtpy.QtWidgets import (
     QDialog,
     QFileDialog,
+    QFrame,
     QLabel,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -65,6 +67,20 @@ def _alive(obj: object) -> bool:
             return not sip.isdeleted(obj)
         except ImportError:  # pragma: no cover
             return True
+
+
+#: the width the panel asks its dock for: beside the viewer, not instead of it
+DOCK_WIDTH = 290
+
+
+def _scrolled(page: QWidget) -> QScrollArea:
+    """``page`` in a scroll area, so that a narrow or short dock never clips or squeezes it."""
+    area = QScrollArea()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    return area
 
 
 def _undecided(session: Session) -> bool:
@@ -127,10 +143,13 @@ class TakehomePanel(QWidget):
         left_layout.addWidget(self.info)
         left_layout.addWidget(self.strip)
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.excerpt_editor, "Report excerpts")
-        self.tabs.addTab(self.handout, "Handout")
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.addTab(_scrolled(self.excerpt_editor), "Report excerpts")
+        self.tabs.addTab(_scrolled(self.handout), "Handout")
         self.tabs.addTab(self.preview, "Preview")
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # one column, so that the panel docks narrow beside the viewer's own image
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
@@ -524,6 +543,9 @@ class TakehomePanel(QWidget):
 
     def _printed(self, pages: int) -> None:
         self.messages.show_message(f"Sent {pages} page(s) to the printer.", "info")
+
+    def sizeHint(self) -> QSize:
+        return QSize(DOCK_WIDTH, 720)
 
     # ----- lifecycle -----
     def flush(self) -> None:

@@ -14,7 +14,7 @@ from takehome.annotations.model import Session
 from takehome.plugin.images import ImageLibrary
 from takehome.plugin.jobs import shutdown
 from takehome.plugin.messages import describe_error
-from takehome.plugin.panel import TakehomePanel
+from takehome.plugin.panel import DOCK_WIDTH, TakehomePanel
 from takehome.plugin.standalone.browser import SeriesBrowser
 from takehome.plugin.standalone.host import StandaloneHost
 from takehome.plugin.standalone.study import Study, scan
@@ -34,6 +34,11 @@ class ViewerWindow(QMainWindow):
         self.panel: TakehomePanel | None = None
         self.dock_widget: QDockWidget | None = None
         self.browser.current_changed.connect(self._browser_changed)
+        mark = QAction("Key image", self.browser)  # K in the viewer marks the image on show, as in the panel
+        mark.setShortcut(QKeySequence("K"))
+        mark.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        mark.triggered.connect(lambda _checked=False: self.panel.toggle_key_image() if self.panel else None)
+        self.browser.addAction(mark)
         menu = self.menuBar().addMenu("&File")
         open_file = QAction("Open file…", self)
         open_file.setShortcut(QKeySequence(QKeySequence.StandardKey.Open))
@@ -96,7 +101,7 @@ class ViewerWindow(QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.resizeDocks([dock], [int(self.width() * 0.6)], Qt.Orientation.Horizontal)
+        self.resizeDocks([dock], [max(DOCK_WIDTH, int(self.width() * 0.3))], Qt.Orientation.Horizontal)
         self.dock_widget = dock
 
     def _browser_changed(self, ref: object) -> None:

@@ -188,7 +188,7 @@ def test_mark_key_image_shortcut_toggles(make_panel, qtbot):
 def test_crop_to_view_prints_what_is_zoomed(make_panel, qtbot):
     _host, panel = make_panel()
     canvas = panel.canvas
-    canvas.viewbox.setRange(xRange=(20, 50), yRange=(10, 40), padding=0)
+    canvas.viewbox.setRange(xRange=(32, 44), yRange=(20, 32), padding=0)
     qtbot.wait(10)
     x, y, width, height = canvas.visible_region()
     assert width < 80 and height < 64  # zoomed in

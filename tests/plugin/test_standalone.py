@@ -122,3 +122,26 @@ def test_takehome_viewer_command_runs(tmp_path):
     assert "Traceback" not in done.stderr
     image = QImage(str(shot))
     assert image.width() > 800 and image.height() > 500
+
+
+def test_k_in_the_viewer_and_a_thumbnail_click_keep_viewer_and_panel_together(window, qtbot, tmp_path):
+    write_study(tmp_path / "study", images=6)
+    window.open_paths([tmp_path / "study"])
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    slices, panel = window.browser.slices, window.panel
+    images = slices.series.images
+    for index in (1, 4):
+        slices.show_index(index)
+        qtbot.waitUntil(lambda index=index: slices.current() == images[index], timeout=5000)
+        slices.setFocus()
+        qtbot.keyClick(slices, "K")  # in the viewer, not the panel
+    assert [k.sop_instance_uid for k in panel.session.key_images] == [images[1].sop_instance_uid,
+                                                                      images[4].sop_instance_uid]
+    strip = panel.strip
+    strip.itemClicked.emit(strip.item(0))  # the first thumbnail: the viewer goes there too
+    qtbot.waitUntil(lambda: slices.current() == images[1], timeout=5000)
+    assert panel.focus == images[1] == window.host.current_image()
+    assert strip.currentRow() == 0

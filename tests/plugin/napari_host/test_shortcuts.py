@@ -41,3 +41,18 @@ def test_redo_shortcuts_redo(make_napari_viewer, qtbot, study: SyntheticStudy, k
     assert panel.session.key_images == ()
     qtbot.keyClick(target, key, modifiers)
     assert len(panel.session.key_images) == 1
+
+
+def test_k_on_napari_canvas_marks_the_slice_on_show(make_napari_viewer, qtbot, study: SyntheticStudy) -> None:
+    viewer = make_napari_viewer(show=True)
+    viewer.open(str(study.folder / "series3"), plugin="takehome")
+    _dock, widget = viewer.window.add_plugin_dock_widget("takehome", DOCK_TITLE)
+    panel = widget.panel
+    viewer.dims.set_current_step(0, 2)
+    qtbot.waitUntil(lambda: panel.focus is not None
+                    and panel.focus.sop_instance_uid == study.axial_uids_in_position_order[2], timeout=3000)
+    canvas = viewer.window._qt_viewer.canvas.native
+    canvas.setFocus()
+    qtbot.keyClick(canvas, "k")
+    assert [k.sop_instance_uid for k in panel.session.key_images] == [study.axial_uids_in_position_order[2]]
+    assert panel.toolbars.mark_action.isChecked()
