@@ -544,6 +544,14 @@ class TakehomePanel(QWidget):
     def _printed(self, pages: int) -> None:
         self.messages.show_message(f"Sent {pages} page(s) to the printer.", "info")
 
+    def show_tab(self, page: QWidget) -> None:
+        """Bring the tab holding ``page`` (the excerpts, the handout settings or the preview) to front."""
+        for index in range(self.tabs.count()):
+            tab = self.tabs.widget(index)
+            if tab is page or (isinstance(tab, QScrollArea) and tab.widget() is page):
+                self.tabs.setCurrentIndex(index)
+                return
+
     def sizeHint(self) -> QSize:
         return QSize(DOCK_WIDTH, 720)
 

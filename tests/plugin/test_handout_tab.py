@@ -73,7 +73,7 @@ def test_large_print_and_spanish_reach_preview_export_and_print(make_panel, qtbo
         pass
     before = blocker.args[0].pdf
     assert "Picture 1 of 2" in pdf_text(before) and min(body_sizes(before)) < 14
-    panel.tabs.setCurrentWidget(panel.handout)
+    panel.show_tab(panel.handout)
     settings = panel.handout.settings
     large = settings.editor("large_print")
     assert isinstance(large, QCheckBox) and large.isEnabled() and not large.isChecked()
