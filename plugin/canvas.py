@@ -72,6 +72,15 @@ class _ViewBox(pg.ViewBox):  # type: ignore[misc]
         if not self._canvas._click_event(ev):
             super().mouseClickEvent(ev)
 
+    def wheelEvent(self, ev: Any, axis: Any = None) -> None:
+        step = self._canvas.wheel_steps
+        if step is None or ev.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            super().wheelEvent(ev, axis)  # zoom
+            return
+        delta = ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y()
+        step(-1 if delta > 0 else 1)
+        ev.accept()
+
 
 class _LabelEditor(QLineEdit):
     """In-place label editor: Enter keeps the text, Escape cancels, leaving it keeps the text."""
@@ -156,6 +165,8 @@ class ImageCanvas(QWidget):
         self._preview: OverlayItem | None = None
         self.label_editor: _LabelEditor | None = None
         self.describe: Callable[[Overlay], str] = lambda overlay: overlay.label
+        #: when set, the wheel pages through a series (Ctrl+wheel zooms) instead of zooming
+        self.wheel_steps: Callable[[int], None] | None = None
         self.viewbox.sigRangeChanged.connect(self._update_pixel_size)
         self.viewbox.sigResized.connect(self._update_pixel_size)
 

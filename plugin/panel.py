@@ -96,7 +96,8 @@ class TakehomePanel(QWidget):
     autosaved = Signal(str)
 
     def __init__(self, host: Host, parent: QWidget | None = None,
-                 library: ImageLibrary | None = None) -> None:
+                 library: ImageLibrary | None = None, canvas: ImageCanvas | None = None) -> None:
+        """``canvas``: the viewer's own view, when the host draws there (the panel then has none)."""
         super().__init__(parent)
         self.setObjectName("takehome-panel")
         self.setWindowTitle("takehome")
@@ -119,7 +120,8 @@ class TakehomePanel(QWidget):
         self._deid_timer.setInterval(DEID_DELAY_MS)
 
         self.messages = MessageBar(self)
-        self.canvas = ImageCanvas(self)
+        self.canvas = canvas if canvas is not None else ImageCanvas(self)
+        self.own_canvas = canvas is None
         self.canvas.describe = self._describe_overlay
         self.info = QLabel(self)
         self.info.setWordWrap(True)
@@ -139,7 +141,8 @@ class TakehomePanel(QWidget):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.canvas, 1)
+        if self.own_canvas:  # a host that cannot draw: the panel shows the image itself
+            left_layout.addWidget(self.canvas, 1)
         left_layout.addWidget(self.info)
         left_layout.addWidget(self.strip)
         self.tabs = QTabWidget(self)
@@ -152,7 +155,7 @@ class TakehomePanel(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(0, 3 if self.own_canvas else 0)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

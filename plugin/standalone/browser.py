@@ -8,10 +8,6 @@ than half a second shows a busy bar.
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-import pyqtgraph as pg
 from qtpy.QtCore import QSize, Qt, QTimer, Signal
 from qtpy.QtGui import QIcon, QKeyEvent
 from qtpy.QtWidgets import (
@@ -26,6 +22,7 @@ from qtpy.QtWidgets import (
 )
 
 from takehome.annotations.errors import TakehomeError
+from takehome.plugin.canvas import ImageCanvas
 from takehome.plugin.host import ImageRef
 from takehome.plugin.images import ImageLibrary, ShownImage
 from takehome.plugin.qtimage import thumbnail
@@ -33,24 +30,9 @@ from takehome.plugin.readahead import ReadAhead
 from takehome.plugin.standalone.study import Series, Study
 
 
-class _SliceViewBox(pg.ViewBox):  # type: ignore[misc]
-    """Wheel scrolls slices instead of zooming (Ctrl+wheel zooms)."""
-
-    def __init__(self, view: SliceView) -> None:
-        super().__init__(invertY=True, lockAspect=True, enableMenu=False)
-        self._view = view
-
-    def wheelEvent(self, ev: Any, axis: Any = None) -> None:
-        if ev.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            super().wheelEvent(ev, axis)
-            return
-        delta = ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y()
-        self._view.step(-1 if delta > 0 else 1)
-        ev.accept()
-
-
 class SliceView(QWidget):
-    """One series' images, one at a time."""
+    """One series' images, one at a time, on the editing canvas: the takehome panel draws on this view
+    (the wheel pages through the series, Ctrl+wheel zooms)."""
 
     #: the shown image changed (ImageRef)
     current_changed = Signal(object)
@@ -58,12 +40,9 @@ class SliceView(QWidget):
     def __init__(self, library: ImageLibrary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._library = library
-        self.graphics = pg.GraphicsView(self)
-        self.graphics.setBackground("#000000")
-        self.viewbox = _SliceViewBox(self)
-        self.graphics.setCentralItem(self.viewbox)
-        self.image_item = pg.ImageItem(axisOrder="row-major")
-        self.viewbox.addItem(self.image_item)
+        self.canvas = ImageCanvas(self)
+        self.canvas.wheel_steps = self.step
+        self.graphics = self.canvas.view
         self.caption = QLabel(self)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setMinimum(0)
@@ -75,7 +54,7 @@ class SliceView(QWidget):
         self.busy.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.canvas, 1)
         layout.addWidget(self.busy)
         layout.addWidget(self.slider)
         layout.addWidget(self.caption)
@@ -83,7 +62,6 @@ class SliceView(QWidget):
         self.series: Series | None = None
         self.index = 0
         self._shown_index: int | None = None  # the image on screen (the wanted one may be decoding)
-        self._reset_view = False
         self.ahead = ReadAhead(library, self)
         self.ahead.ready.connect(self._decoded)
         self.ahead.failed.connect(self._decode_failed)
@@ -115,7 +93,7 @@ class SliceView(QWidget):
     def show_index(self, index: int, reset_view: bool = False) -> None:
         """Go to image ``index``: at once when it is decoded, else as soon as the worker has it."""
         if self.series is None or not self.series.images:
-            self.image_item.clear()
+            self.canvas.set_image(None)
             self.caption.setText("No images")
             self._shown_index = None
             self.current_changed.emit(None)
@@ -123,7 +101,6 @@ class SliceView(QWidget):
         index = max(0, min(index, len(self.series.images) - 1))
         direction = 1 if index >= self.index else -1
         self.index = index
-        self._reset_view = self._reset_view or reset_view
         self.slider.blockSignals(True)
         self.slider.setValue(index)
         self.slider.blockSignals(False)
@@ -147,15 +124,10 @@ class SliceView(QWidget):
         self.busy.setVisible(False)
         text = self._title(index)
         if shown is None:
-            self.image_item.clear()
+            self.canvas.set_image(None)
             text = f"{text}. This image cannot be shown: {problem}"
-        else:
-            self.image_item.setImage(np.ascontiguousarray(shown.display.pixels), autoLevels=False,
-                                     levels=(0, 255))
-            if self._reset_view:
-                self.viewbox.setRange(xRange=(0, shown.display.columns), yRange=(0, shown.display.rows),
-                                      padding=0.02)
-                self._reset_view = False
+        elif self.canvas.shown is None or self.canvas.shown.key != shown.key:
+            self.canvas.set_image(shown)  # the panel adds the drawings and its window as it follows
         self.caption.setText(text)
         changed = index != self._shown_index
         self._shown_index = index

@@ -34,11 +34,6 @@ class ViewerWindow(QMainWindow):
         self.panel: TakehomePanel | None = None
         self.dock_widget: QDockWidget | None = None
         self.browser.current_changed.connect(self._browser_changed)
-        mark = QAction("Key image", self.browser)  # K in the viewer marks the image on show, as in the panel
-        mark.setShortcut(QKeySequence("K"))
-        mark.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        mark.triggered.connect(lambda _checked=False: self.panel.toggle_key_image() if self.panel else None)
-        self.browser.addAction(mark)
         menu = self.menuBar().addMenu("&File")
         open_file = QAction("Open file…", self)
         open_file.setShortcut(QKeySequence(QKeySequence.StandardKey.Open))
@@ -79,20 +74,19 @@ class ViewerWindow(QMainWindow):
     def _open_study(self, study: Study) -> None:
         if self.panel is not None:
             self.panel.flush()
-        self.host = StandaloneHost(study, self._dock, self, mover=self.browser.show_image)
+        if self.host is None:
+            self.host = StandaloneHost(study, self._dock, self, mover=self.browser.show_image)
+        else:
+            self.host.study = study  # the panel reloads when the first image of the new study shows
         self.browser.set_study(study)
         self.host.set_current(self.browser.slices.current())
-        if self.panel is None:
-            self.panel = TakehomePanel(self.host, library=self.library)
+        if self.panel is None:  # one panel for every study, drawing on the viewer's own view
+            self.panel = TakehomePanel(self.host, library=self.library, canvas=self.browser.slices.canvas)
             self.host.dock(self.panel, "takehome")
-        else:
-            # a new study: a fresh panel follows the new host
-            old = self.panel
-            self.panel = TakehomePanel(self.host, library=self.library)
-            if self.dock_widget is not None:
-                self.dock_widget.setWidget(self.panel)
-            old.close()
-            old.deleteLater()
+            for action in self.panel.actions():  # the panel's keys (K, tools, undo) work on the view too
+                self.browser.addAction(action)
+        elif not study.series:
+            self.panel.reload_study()
 
     def _dock(self, widget: QWidget, title: str) -> None:
         dock = QDockWidget(title, self)

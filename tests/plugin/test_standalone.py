@@ -145,3 +145,34 @@ def test_k_in_the_viewer_and_a_thumbnail_click_keep_viewer_and_panel_together(wi
     qtbot.waitUntil(lambda: slices.current() == images[1], timeout=5000)
     assert panel.focus == images[1] == window.host.current_image()
     assert strip.currentRow() == 0
+
+
+def test_the_viewer_view_is_the_editing_canvas(window, qtbot, tmp_path):
+    from takehome.annotations.model import Point, ShapeKind
+
+    from .mouse import drag
+
+    write_study(tmp_path / "study", images=4)
+    window.open_paths([tmp_path / "study"])
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    slices, panel = window.browser.slices, window.panel
+    qtbot.waitUntil(lambda: slices.current() is not None, timeout=5000)
+    canvas = slices.canvas
+    assert panel.canvas is canvas and not panel.isAncestorOf(canvas)  # one image on screen
+    canvas.view.setFocus()
+    qtbot.keyClick(canvas.view, "A")  # the panel's tool keys work on the viewer's view
+    drag(canvas.view.viewport(), canvas.image_to_widget(Point(10, 12)), canvas.image_to_widget(Point(50, 40)))
+    qtbot.keyClicks(canvas.label_editor, "here")
+    qtbot.keyClick(canvas.label_editor, Qt.Key.Key_Return)
+    (image,) = panel.session.key_images
+    assert image.sop_instance_uid == slices.current().sop_instance_uid
+    assert [(o.kind, o.label) for o in image.overlays] == [(ShapeKind.ARROW, "here")]
+    wheel(canvas.view.viewport(), down=True)  # the wheel pages; the drawing stays with its image
+    qtbot.waitUntil(lambda: slices.current() == slices.series.images[slices.index], timeout=5000)
+    assert canvas.overlays == ()
+    wheel(canvas.view.viewport(), down=False)
+    qtbot.waitUntil(lambda: slices.current() == slices.series.images[slices.index], timeout=5000)
+    assert [o.label for o in canvas.overlays] == ["here"]
