@@ -90,6 +90,14 @@ class NapariHost:
         """Dock ``widget`` on the right of napari's main window."""
         self._viewer.window.add_dock_widget(widget, name=title, area="right")
 
+    def source_layer(self) -> Any | None:
+        """The takehome image layer whose slice is shown (else the first candidate), or None."""
+        return self._source_layer()
+
+    def slices(self, layer: Any) -> tuple[ImageRef, ...]:
+        """The images of a takehome image layer, slice by slice (empty for other layers)."""
+        return self._slices(layer)
+
     # -- lifecycle ------------------------------------------------------------------------------
     def close(self) -> None:
         """Stop following the viewer (called when the panel goes away)."""

@@ -8,6 +8,7 @@ from qtpy.QtCore import QEvent
 from qtpy.QtWidgets import QVBoxLayout, QWidget
 
 from takehome.plugin.images import shared_library
+from takehome.plugin.napari_host.drawings import NapariDrawings
 from takehome.plugin.napari_host.host import NapariHost
 from takehome.plugin.panel import TakehomePanel
 
@@ -31,6 +32,8 @@ class TakehomeDockWidget(QWidget):
         self.setObjectName("takehome-napari-dock")
         self.host = NapariHost(napari_viewer)
         self.panel = TakehomePanel(self.host, self, library=shared_library())  # decoded once, for both
+        self.drawings = NapariDrawings(self.host, self.panel.store)
+        self.drawings.refresh()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.panel)
