@@ -16,8 +16,9 @@ import numpy as np
 from numpy.typing import NDArray
 from qtpy.QtCore import QTimer
 
-from takehome.annotations.errors import AnnotationError
+from takehome.annotations.errors import AnnotationError, TakehomeError
 from takehome.annotations.model import DEFAULT_COLOR, KeyImage, Overlay, Point, ShapeKind
+from takehome.annotations.spacing import line_length
 from takehome.plugin import edits
 from takehome.plugin.host import ImageRef
 from takehome.plugin.napari_host.host import NapariHost
@@ -71,6 +72,16 @@ class NapariDrawings:
     def layer(self) -> Any | None:
         return self._layer
 
+    def _describe(self, ref: ImageRef, overlay: Overlay) -> str:
+        """The label as printed: a line's with its length (in mm when the image knows its scale)."""
+        if overlay.kind is not ShapeKind.LINE:
+            return overlay.label
+        try:
+            length = line_length(overlay, self._state.library.spacing(ref, overlay.points))
+        except TakehomeError:
+            return overlay.label
+        return f"{overlay.label} ({length})" if overlay.label.strip() else str(length)
+
     def _focus_changed(self, _image: object) -> None:
         if self._host.source_layer() is not self._source:  # another series: its drawings
             self.refresh()
@@ -84,7 +95,7 @@ class NapariDrawings:
         refs = self._host.slices(source)
         data: list[NDArray[np.float64]] = []
         types: list[str] = []
-        features: dict[str, list[Any]] = {"overlay": [], "label": [], "color": []}
+        features: dict[str, list[Any]] = {"overlay": [], "label": [], "color": [], "shown": []}
         for image in self._state.session.key_images:
             ref = ImageRef(image.sop_instance_uid, image.file, image.frame)
             if ref not in refs:
@@ -96,6 +107,7 @@ class NapariDrawings:
                     features["overlay"].append(overlay.id)
                     features["label"].append(overlay.label)
                     features["color"].append(overlay.color)
+                    features["shown"].append(self._describe(ref, overlay))
         if self._layer is None or self._layer not in self._host.viewer.layers:
             if not self._creating:  # not inside napari's own layer events: add the layer right after
                 self._creating = True
@@ -108,8 +120,8 @@ class NapariDrawings:
             if data:
                 layer.add(data, shape_type=types, edge_color=features["color"])
             layer.features = {name: np.array(values, dtype=object) for name, values in features.items()}
-            layer.feature_defaults = {"overlay": "", "label": "", "color": DEFAULT_COLOR}
-            layer.text = {"string": "{label}", "color": "white", "anchor": "upper_left", "size": 10}
+            layer.feature_defaults = {"overlay": "", "label": "", "color": DEFAULT_COLOR, "shown": ""}
+            layer.text = {"string": "{shown}", "color": "white", "anchor": "upper_left", "size": 10}
         finally:
             self._writing = False
 

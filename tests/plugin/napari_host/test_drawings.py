@@ -47,6 +47,8 @@ def test_a_panel_drawing_appears_on_napari_and_follows_undo(make_napari_viewer, 
     layer = viewer.layers[LAYER_NAME]
     (line,) = panel.session.key_images[0].overlays
     assert list(layer.shape_type) == ["line"] and list(layer.features["label"]) == ["width"]
+    (shown,) = layer.features["shown"]
+    assert shown.startswith("width (") and shown.endswith(" mm)")  # the measured length, as printed
     vertices = np.asarray(layer.data[0])
     assert np.allclose(vertices[:, 0], 3)  # on its slice only
     expected = [(p.y - 0.5, p.x - 0.5) for p in line.points]
