@@ -34,7 +34,7 @@ from takehome.handouts.glossary import glossary_for
 from takehome.handouts.i18n import translator
 from takehome.handouts.legend import orientation_for, reading_sentence
 from takehome.handouts.source import read_dataset
-from takehome.handouts.template import Template
+from takehome.handouts.templates import Template
 
 
 @dataclass(frozen=True, slots=True)
