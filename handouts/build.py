@@ -24,7 +24,7 @@ from takehome.handouts.prepare import (
     load_images,
     prepare_content,
 )
-from takehome.handouts.template import Template, resolve_template
+from takehome.handouts.templates import Template, resolve_template
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydicom.dataset import Dataset
@@ -27,13 +27,14 @@ from takehome.handouts.deid.gate import (
     deidentify_pixels,
     refuse_if_unresolved,
 )
+from takehome.handouts.deid.screen import imaging_crop
 from takehome.handouts.display import frame_count, render
 from takehome.handouts.errors import DeidentificationError, HandoutError, InputError
 from takehome.handouts.glossary import glossary_for
 from takehome.handouts.i18n import translator
 from takehome.handouts.legend import orientation_for, reading_sentence
 from takehome.handouts.source import read_dataset
-from takehome.handouts.template import Template
+from takehome.handouts.templates import Template
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +151,11 @@ def prepare_content(session: Session, loaded: list[LoadedImage], template: Templ
     for item in loaded:
         key = item.key_image
         display = render(item.dataset, key.frame, key.window, path=str(item.path))
+        # --- template "imaging_only": an ultrasound screen prints only its imaging area (burned-in text
+        # helper's lines; the crop also limits the burned-in text check to what is printed)
+        if template.imaging_only and key.crop is None:
+            key = replace(key, crop=imaging_crop(item.dataset, display.pixels.shape))
+        # --- end imaging_only
         pixels, decision = deidentify_pixels(item.dataset, key, display.pixels, identifiers, mode)
         decisions.append(decision)
         caption = clean(key.caption.strip()) if key.caption.strip() else describe(

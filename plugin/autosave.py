@@ -18,21 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from takehome.annotations.errors import NewerSessionError, SessionFileError
 from takehome.annotations.model import Session
 from takehome.annotations.session_file import load_session, save_session
-
-DATA_DIR_ENV = "TAKEHOME_DATA_DIR"
-
-
-def data_dir() -> Path:
-    """Where takehome keeps autosaved sessions (``$TAKEHOME_DATA_DIR`` or the platform's user data dir)."""
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir("takehome", appauthor=False))
+from takehome.handouts.folders import data_dir
 
 
 def study_key(study_uid: str | None, instance_uids: Iterable[str]) -> str:

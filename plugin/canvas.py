@@ -72,6 +72,15 @@ class _ViewBox(pg.ViewBox):  # type: ignore[misc]
         if not self._canvas._click_event(ev):
             super().mouseClickEvent(ev)
 
+    def wheelEvent(self, ev: Any, axis: Any = None) -> None:
+        step = self._canvas.wheel_steps
+        if step is None or ev.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            super().wheelEvent(ev, axis)  # zoom
+            return
+        delta = ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y()
+        step(-1 if delta > 0 else 1)
+        ev.accept()
+
 
 class _LabelEditor(QLineEdit):
     """In-place label editor: Enter keeps the text, Escape cancels, leaving it keeps the text."""
@@ -84,9 +93,9 @@ class _LabelEditor(QLineEdit):
         self.setPlaceholderText("Type a label, Enter")
         self.setMinimumWidth(180)
 
-    def event(self, event: QEvent | None) -> bool:
+    def event(self, event: QEvent) -> bool:
         # keep Escape/Enter/Delete for the editor, not the panel's shortcuts
-        if event is not None and event.type() == QEvent.Type.ShortcutOverride and isinstance(
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(
                 event, QKeyEvent) and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return,
                                                       Qt.Key.Key_Enter, Qt.Key.Key_Delete,
                                                       Qt.Key.Key_Backspace):
@@ -94,11 +103,11 @@ class _LabelEditor(QLineEdit):
             return True
         return super().event(event)
 
-    def keyPressEvent(self, event: QKeyEvent | None) -> None:
-        if event is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self._finish(True)
             return
-        if event is not None and event.key() == Qt.Key.Key_Escape:
+        if event.key() == Qt.Key.Key_Escape:
             self._finish(False)
             return
         super().keyPressEvent(event)
@@ -156,6 +165,8 @@ class ImageCanvas(QWidget):
         self._preview: OverlayItem | None = None
         self.label_editor: _LabelEditor | None = None
         self.describe: Callable[[Overlay], str] = lambda overlay: overlay.label
+        #: when set, the wheel pages through a series (Ctrl+wheel zooms) instead of zooming
+        self.wheel_steps: Callable[[int], None] | None = None
         self.viewbox.sigRangeChanged.connect(self._update_pixel_size)
         self.viewbox.sigResized.connect(self._update_pixel_size)
 
@@ -242,6 +253,8 @@ class ImageCanvas(QWidget):
                 self.viewbox.addItem(item)
             else:
                 item.set_overlay(overlay, self.describe(overlay))
+            if self._shown is not None:
+                item.set_image_size(self._shown.display.columns, self._shown.display.rows)
         if self._selected not in wanted:
             self._selected = None
         for overlay_id, item in self._items.items():
@@ -278,11 +291,8 @@ class ImageCanvas(QWidget):
     def image_to_widget(self, point: Point) -> QPoint:
         """Position in the view's viewport (where mouse events go) of an image point."""
         scene = self.viewbox.mapViewToScene(QPointF(point.x, point.y))
-        return self.view.mapFromScene(scene)
-
-    def widget_to_image(self, pos: QPoint) -> Point:
-        view = self.viewbox.mapSceneToView(self.view.mapToScene(pos))
-        return Point(view.x(), view.y())
+        widget: QPoint = self.view.mapFromScene(scene)
+        return widget
 
     def _to_image(self, pos: QPointF) -> Point:
         view = self.viewbox.mapToView(pos)
@@ -429,7 +439,7 @@ class ImageCanvas(QWidget):
         if self._shown is None:
             return False
         if ev.button() != Qt.MouseButton.LeftButton:
-            return ev.button() == Qt.MouseButton.RightButton
+            return bool(ev.button() == Qt.MouseButton.RightButton)
         ev.accept()
         columns, rows = self._bounds()
         point = clamp(self._to_image(ev.pos()), columns, rows)

@@ -1,8 +1,9 @@
 """De-identification in the panel: proposed redaction boxes on the canvas, and the export gate.
 
-Burned-in text is detected (OCR, off the GUI thread) for the image on the canvas; the boxes shown
-are the clinician's stored boxes plus a proposal for every detected region they do not cover yet
-(identifying text proposed for redaction, other text undecided). Only the clinician's changes are
+Burned-in text is detected (OCR, off the GUI thread) for the image on the canvas, and for every image
+as soon as it is marked as a key image; the boxes shown are the clinician's stored boxes plus a
+proposal for every detected region they do not cover yet (identifying text proposed for redaction,
+other text undecided). Only the clinician's changes are
 stored in ``KeyImage.redactions``, as undoable edits (so they autosave). Export and Print pass the
 gate first: every key image is checked, undecided text refuses with a message naming it, then the
 "what will be removed" review opens; the build itself runs in ``review`` mode and writes the audit line.
@@ -42,8 +43,8 @@ from takehome.handouts.deid.review import review_texts
 from takehome.handouts.errors import DeidentificationError
 from takehome.plugin.deid_review import DeidReviewDialog
 from takehome.plugin.host import ImageRef
+from takehome.plugin.jobs import Job, Lane, start_job
 from takehome.plugin.messages import describe_error
-from takehome.plugin.preview import Job, start_job
 from takehome.plugin.redaction import RedactionLayer
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class DeidController(QObject):
         self._running: dict[State, Job] = {}
         self._failed: set[State] = set()  # not retried on every edit; Export/Print retry them
         self._gate_waiting: Callable[[Session], None] | None = None
+        self._gate_action = "Export"
         self.dialog: DeidReviewDialog | None = None
         self._sync_timer = QTimer(self)
         self._sync_timer.setSingleShot(True)
@@ -104,7 +106,7 @@ class DeidController(QObject):
         ref = self._panel.focus
         if ref is None:
             return None
-        return (ref.sop_instance_uid, ref.frame, self._panel._focus_window())
+        return (ref.sop_instance_uid, ref.frame, self._panel.store.focus_window())
 
     def refresh(self) -> None:
         """The image, its window or the session changed: sync the boxes once events settle."""
@@ -126,10 +128,19 @@ class DeidController(QObject):
         self.layer.set_image_size(shown.display.columns, shown.display.rows)
         if state not in self._regions and state not in self._failed:
             self._detect(panel.focus, state[2])
-        target = self._boxes_for(state, panel._focus_image())
+        self._check_marked()
+        target = self._boxes_for(state, panel.store.focus_image())
         if target != self.layer.redactions():
             self.layer.set_redactions(target)
         self.dismiss_action.setEnabled(self.layer.pending() > 0)
+
+    def _check_marked(self) -> None:
+        """Start the check of every key image not checked yet: marking an image starts it, so the
+        export gate rarely waits for OCR."""
+        for key in self._panel.session.key_images:
+            state = (key.sop_instance_uid, key.frame, key.window)
+            if state not in self._regions and state not in self._running and state not in self._failed:
+                self._detect(ImageRef(key.sop_instance_uid, key.file, key.frame), key.window)
 
     def _boxes_for(self, state: State, image: KeyImage | None) -> tuple[Redaction, ...]:
         stored = image.redactions if image is not None else ()
@@ -166,7 +177,7 @@ class DeidController(QObject):
         job.signals.failed.connect(self._job_failed)  # bound methods: dropped if the panel goes first
         job.signals.cancelled.connect(self._job_failed)
         self._running[state] = job
-        start_job(job)
+        start_job(job, Lane.OCR)
 
     def _detected(self, result: tuple[State, list[TextRegion], tuple[int, ...]]) -> None:
         state, regions, shape = result
@@ -200,7 +211,7 @@ class DeidController(QObject):
     # ----- clinician's edits -----
     def _boxes_changed(self, boxes: tuple[Redaction, ...]) -> None:
         state = self.focus_state()
-        before = self._boxes_for(state, self._panel._focus_image()) if state is not None else ()
+        before = self._boxes_for(state, self._panel.store.focus_image()) if state is not None else ()
         kept_ids = {b.id for b in boxes}
         gone = [replace(b, status=RedactionStatus.DISMISSED) for b in before
                 if b.id not in kept_ids and b.source is not RedactionSource.MANUAL]
@@ -210,7 +221,7 @@ class DeidController(QObject):
                 "Detected text cannot be removed from the list: the box now shows it as dismissed "
                 "(printed as is). Right-click it and choose Redact to fill it instead.", "info")
         try:
-            self._panel._edit_focus(lambda image: replace(image, redactions=tuple(boxes)),
+            self._panel.store.edit_focus(lambda image: replace(image, redactions=tuple(boxes)),
                                     "Edit redaction boxes")
         except TakehomeError as exc:
             self._panel.messages.error(describe_error(exc))
@@ -232,8 +243,9 @@ class DeidController(QObject):
         return self.layer.decide_pending(RedactionStatus.DISMISSED)
 
     # ----- the export gate -----
-    def gate(self, proceed: Callable[[Session], None]) -> None:
-        """Check every key image, refuse naming what is undecided, review texts, then ``proceed``."""
+    def gate(self, proceed: Callable[[Session], None], action: str = "Export") -> None:
+        """Check every key image, refuse naming what is undecided, review texts, then ``proceed``
+        (``action`` names it on the review dialog's button: "Export" or "Print")."""
         if self._gate_waiting is not None:
             self._panel.messages.show_message("Still checking the images for burned-in text; "
                                               "export or print once it is done.", "info")
@@ -242,6 +254,7 @@ class DeidController(QObject):
                    for k in self._panel.session.key_images
                    if (k.sop_instance_uid, k.frame, k.window) not in self._regions]
         self._gate_waiting = proceed
+        self._gate_action = action
         if missing:
             self._panel.messages.show_message(
                 f"Checking {len(missing)} key image(s) for burned-in text before the handout is made…",
@@ -309,17 +322,17 @@ class DeidController(QObject):
             if (key.sop_instance_uid, key.frame) == (decision.sop_instance_uid, decision.frame):
                 if self._panel.focus is None or (self._panel.focus.sop_instance_uid,
                                                  self._panel.focus.frame) != key.key:
-                    self._panel._set_focus(ImageRef(key.sop_instance_uid, key.file, key.frame))
+                    self._panel.show_image(ImageRef(key.sop_instance_uid, key.file, key.frame))
                 return
 
     def _review(self, session: Session, proceed: Callable[[Session], None]) -> None:
         identifiers = Identifiers.union(Identifiers.from_dataset(self._panel.library.dataset(k.file))
                                         for k in session.key_images)
-        boxes = any(k.redactions for k in session.key_images)
-        if not boxes and not review_texts(session, identifiers):
+        filled = any(r.status is RedactionStatus.REDACT for k in session.key_images for r in k.redactions)
+        if not filled and not review_texts(session, identifiers):
             self._proceed(proceed, session)  # nothing will be removed: nothing to review
             return
-        dialog = DeidReviewDialog(session, identifiers, self._panel)
+        dialog = DeidReviewDialog(session, identifiers, self._panel, self._gate_action)
         self.dialog = dialog
 
         def accepted() -> None:

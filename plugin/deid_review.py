@@ -34,8 +34,10 @@ class DeidReviewDialog(QDialog):
     #: the overrides (texts to keep) whenever a Keep box changes
     overrides_changed = Signal(object)
 
-    def __init__(self, session: Session, identifiers: Identifiers, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, identifiers: Identifiers, parent: QWidget | None = None,
+                 action: str = "Export") -> None:
         super().__init__(parent)
+        self._action = action  # what the accept button does: "Export" or "Print"
         self.setWindowTitle("Before export: what will be removed")
         self.setMinimumSize(720, 440)
         self._session = session
@@ -59,7 +61,7 @@ class DeidReviewDialog(QDialog):
         self.pixels_label.setWordWrap(True)
         layout.addWidget(self.pixels_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = self.buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -137,8 +139,8 @@ class DeidReviewDialog(QDialog):
                 text += f", <b>{summary.pending} undecided</b>"
             parts.append(text)
         blocked = self.blocked_images()
-        note = (f"<br><b>Export is blocked:</b> decide the undecided boxes on {blocked} picture(s) first."
-                if blocked else "")
+        note = (f"<br><b>{self._action} is blocked:</b> decide the undecided boxes on {blocked} "
+                "picture(s) first." if blocked else "")
         return "Images — " + "; ".join(parts) + note if parts else ""
 
     def preview_text(self, finding_index: int) -> str:

@@ -39,8 +39,8 @@ from takehome.handouts.dicom.archive import ArchiveResult, archive_session
 from takehome.handouts.dicom.read import StudyObjects, apply_study, scan_beside
 from takehome.handouts.dicom.send import DEFAULT_CALLING_AE, DEFAULT_TIMEOUT, Peer
 from takehome.plugin.host import Host
+from takehome.plugin.jobs import Job, Lane, start_job
 from takehome.plugin.messages import describe_error
-from takehome.plugin.preview import Job, start_job
 
 if TYPE_CHECKING:
     from takehome.plugin.panel import TakehomePanel
@@ -149,7 +149,7 @@ class SendDialog(QDialog):
         self.send_button.setEnabled(False)
         self.progress.setRange(0, 0)  # busy until the first file
         self._show("info", f"Preparing the objects for {peer}…")
-        start_job(job)
+        start_job(job, Lane.PACS)
 
     def _progress(self, done: int, total: int, what: str) -> None:
         if total > 1:
@@ -260,7 +260,7 @@ class DicomActions(QObject):
                  outbox: Path | None = None) -> None:
         super().__init__(panel)
         self.panel = panel
-        self.host: Host = host if host is not None else panel._host
+        self.host: Host = host if host is not None else panel.host
         self.outbox = outbox
         self.address = ""
         self.calling_ae = DEFAULT_CALLING_AE

@@ -32,17 +32,6 @@ def remove_key_image(session: Session, key: tuple[str, int]) -> Session:
     return session.with_images(image for image in session.key_images if image.key != key)
 
 
-def move_key_image(session: Session, source: int, target: int) -> Session:
-    """Move the key image at ``source`` so that it ends up at position ``target``."""
-    images = list(session.key_images)
-    if not (0 <= source < len(images)):
-        return session
-    target = max(0, min(target, len(images) - 1))
-    image = images.pop(source)
-    images.insert(target, image)
-    return session.with_images(images)
-
-
 def reorder(session: Session, keys: Sequence[tuple[str, int]]) -> Session:
     """Put the key images in the order of ``keys`` (images not named keep their relative order last)."""
     by_key = {image.key: image for image in session.key_images}

@@ -22,7 +22,8 @@ from takehome.annotations.model import Session
 from takehome.handouts.build import BuildResult, build_handout, export_pdf_bytes
 from takehome.handouts.deid.gate import RedactMode
 from takehome.handouts.errors import OutputError
-from takehome.plugin.preview import Job, render_pages, start_job
+from takehome.plugin.jobs import Job, start_job
+from takehome.plugin.preview import render_pages
 from takehome.plugin.qtimage import qimage_from_pixels
 
 #: Suggested file name: deliberately generic, never the patient's name, ID or a date.

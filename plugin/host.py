@@ -37,6 +37,11 @@ class Host(Protocol):
         """Call ``callback`` whenever the shown image changes (page, slice, frame, layer)."""
         ...
 
+    def show_image(self, image: ImageRef) -> None:
+        """Move the viewer to ``image`` (one of :meth:`study_images`), so that the viewer and the
+        panel show the same image; the change comes back through the callback."""
+        ...
+
     def dock(self, widget: QWidget, title: str) -> None:
         """Put the panel into the viewer's window."""
         ...

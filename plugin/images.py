@@ -1,11 +1,13 @@
-"""Images of the open study for display: datasets read once (small LRU cache), rendered by the core.
+"""Images of the open study for display: datasets read once and rendered images kept (LRU caches).
 
 The panel and the PDF use the same pipeline (``takehome.handouts.display.render``), so what the
-clinician sees on the canvas is what the patient gets on paper.
+clinician sees on the canvas is what the patient gets on paper. The library is shared by the viewer
+and the panel and is safe to use from the read-ahead worker: an image decoded ahead is shown at once.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -37,36 +39,62 @@ class ShownImage:
         return self.display.is_color
 
 
-class ImageLibrary:
-    """Reads and renders the study's images; keeps the last ``capacity`` datasets in memory."""
+RenderKey = tuple[str, int, Window | None]
 
-    def __init__(self, capacity: int = 24) -> None:
+
+class ImageLibrary:
+    """Reads and renders the study's images; keeps the last ``capacity`` datasets and the last
+    ``rendered`` images in memory (thread-safe)."""
+
+    def __init__(self, capacity: int = 24, rendered: int = 160) -> None:
         self._capacity = capacity
+        self._rendered_capacity = rendered
         self._datasets: OrderedDict[str, Dataset] = OrderedDict()
+        self._rendered: OrderedDict[RenderKey, ShownImage] = OrderedDict()
+        self._lock = threading.Lock()
 
     def dataset(self, file: str) -> Dataset:
         """The dataset of ``file`` (InputError with a clear message when it cannot be read)."""
-        ds = self._datasets.get(file)
-        if ds is None:
-            ds = read_dataset(file)
+        with self._lock:
+            ds = self._datasets.get(file)
+            if ds is not None:
+                self._datasets.move_to_end(file)
+                return ds
+        ds = read_dataset(file)
+        with self._lock:
             self._datasets[file] = ds
             while len(self._datasets) > self._capacity:
                 self._datasets.popitem(last=False)
-        else:
-            self._datasets.move_to_end(file)
         return ds
 
-    def forget(self, file: str) -> None:
-        self._datasets.pop(file, None)
+    def cached(self, ref: ImageRef, window: Window | None = None) -> ShownImage | None:
+        """The rendered image when it is in memory already (no decoding), else None."""
+        key = (ref.file, ref.frame, window)
+        with self._lock:
+            shown = self._rendered.get(key)
+            if shown is not None:
+                self._rendered.move_to_end(key)
+            return shown if shown is not None and shown.ref == ref else None
 
-    def show(self, ref: ImageRef, window: Window | None = None) -> ShownImage:
-        """Render ``ref`` with ``window`` (None: the header's window)."""
+    def show(self, ref: ImageRef, window: Window | None = None, keep: bool = True) -> ShownImage:
+        """Render ``ref`` with ``window`` (None: the header's window); ``keep=False`` for passing
+        renders (a window drag) that should not push other images out of memory."""
+        shown = self.cached(ref, window)
+        if shown is not None:
+            return shown
         ds = self.dataset(ref.file)
         frames = frame_count(ds)
         if not 1 <= ref.frame <= frames:
             raise InputError(f"{ref.file}: frame {ref.frame} does not exist (the image has {frames})")
         display = render(ds, ref.frame, window, path=ref.file)
-        return ShownImage(ref, display, spacing_for(ds, ref.frame), str(ds.get("Modality", "") or ""))
+        shown = ShownImage(ref, display, spacing_for(ds, ref.frame), str(ds.get("Modality", "") or ""))
+        if not keep:
+            return shown
+        with self._lock:
+            self._rendered[(ref.file, ref.frame, window)] = shown
+            while len(self._rendered) > self._rendered_capacity:
+                self._rendered.popitem(last=False)
+        return shown
 
     def spacing(self, ref: ImageRef, points: tuple[Point, ...] = ()) -> Spacing | None:
         return spacing_for(self.dataset(ref.file), ref.frame, points)
@@ -80,3 +108,14 @@ class ImageLibrary:
     def study_uid(self, ref: ImageRef) -> str | None:
         value = self.dataset(ref.file).get("StudyInstanceUID")
         return str(value) if value else None
+
+
+_SHARED: ImageLibrary | None = None
+
+
+def shared_library() -> ImageLibrary:
+    """The library a host's reader and the panel share (napari), so an image is decoded once."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = ImageLibrary()
+    return _SHARED

@@ -90,6 +90,7 @@ class OverlayItem(QGraphicsObject):
         self.text = text
         self.selected = False
         self._pixel = 1.0  # image pixels per screen pixel, updated by the canvas on zoom
+        self._image: QRectF | None = None  # the image's extent: labels stay inside it, as in print
         self.setZValue(10)
 
     def set_overlay(self, overlay: Overlay, text: str) -> None:
@@ -106,6 +107,14 @@ class OverlayItem(QGraphicsObject):
         if pixel > 0 and not math.isclose(pixel, self._pixel):
             self.prepareGeometryChange()
             self._pixel = pixel
+
+    def set_image_size(self, columns: int, rows: int) -> None:
+        """The size of the image the overlay is drawn on (labels are kept inside it)."""
+        rect = QRectF(0, 0, columns, rows)
+        if rect != self._image:
+            self.prepareGeometryChange()
+            self._image = rect
+            self.update()
 
     def boundingRect(self) -> QRectF:
         x0, y0, x1, y1 = self.overlay.bounds()
@@ -188,6 +197,8 @@ class OverlayItem(QGraphicsObject):
         font.setPointSize(LABEL_PT if self.overlay.kind is not ShapeKind.TEXT else LABEL_PT + 2)
         font.setBold(True)
         path = outline_path(self.text, font, anchor)
+        if self._image is not None:
+            path.translate(_inside(path.boundingRect(), painter.transform().mapRect(self._image)))
         outline = QPen(QColor(0, 0, 0, 200), 3)
         outline.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         painter.strokePath(path, outline)
@@ -205,6 +216,21 @@ class OverlayItem(QGraphicsObject):
             half = HANDLE_PX / 2
             painter.drawRect(QRectF(at.x() - half, at.y() - half, HANDLE_PX, HANDLE_PX))
         painter.restore()
+
+
+def _inside(label: QRectF, image: QRectF, margin: float = 3.0) -> QPointF:
+    """How far to move ``label`` so that it lies inside ``image`` (its left/top edge wins when the
+    label is larger than the image)."""
+    dx = dy = 0.0
+    if label.right() > image.right() - margin:
+        dx = image.right() - margin - label.right()
+    if label.left() + dx < image.left() + margin:
+        dx = image.left() + margin - label.left()
+    if label.bottom() > image.bottom() - margin:
+        dy = image.bottom() - margin - label.bottom()
+    if label.top() + dy < image.top() + margin:
+        dy = image.top() + margin - label.top()
+    return QPointF(dx, dy)
 
 
 def label_size(text: str, pixel: float) -> tuple[float, float]:

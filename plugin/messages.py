@@ -1,4 +1,7 @@
-"""The panel's message bar: clear, dismissible messages instead of tracebacks or frozen dialogs."""
+"""The panel's message bar: clear, dismissible messages instead of tracebacks or frozen dialogs.
+
+The bar has one height whatever the message (longer ones scroll), so the panel below never jumps.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from qtpy.QtCore import Signal
-from qtpy.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from qtpy.QtCore import Qt, Signal
+from qtpy.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QWidget
 
 from takehome.annotations.errors import TakehomeError
 
@@ -25,8 +28,12 @@ def _style(level: str) -> str:
     background, text, border = _COLOURS.get(level, _COLOURS["info"])
     return (f"QFrame#takehome-message {{background:{background};color:{text};"
             f"border:1px solid {border};border-radius:4px;}}"
-            f"QLabel#takehome-message-text, QToolButton#takehome-message-close "
+            f"QLabel#takehome-message-text, QToolButton#takehome-message-close, "
+            f"QScrollArea#takehome-message-scroll, QWidget#qt_scrollarea_viewport "
             f"{{color:{text};background:transparent;border:none;}}")
+
+#: lines of text the bar shows at once (more scroll)
+VISIBLE_LINES = 3
 
 
 class MessageBar(QFrame):
@@ -40,8 +47,16 @@ class MessageBar(QFrame):
         self._label = QLabel(self)
         self._label.setObjectName("takehome-message-text")
         self._label.setWordWrap(True)
+        self._label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self._label.setTextInteractionFlags(self._label.textInteractionFlags()
                                             | self._label.textInteractionFlags().TextSelectableByMouse)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("takehome-message-scroll")
+        scroll.setWidget(self._label)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFixedHeight(self._label.fontMetrics().lineSpacing() * VISIBLE_LINES + 4)
         close = QToolButton(self)
         close.setObjectName("takehome-message-close")
         close.setText("✕")
@@ -50,8 +65,8 @@ class MessageBar(QFrame):
         close.clicked.connect(self.clear)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
-        layout.addWidget(self._label, 1)
-        layout.addWidget(close)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.level = ""
         self.hide()
 

@@ -8,33 +8,32 @@ undoable step and is autosaved at once. Errors show in the panel's message bar.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from qtpy.QtCore import Qt, QTimer, Signal
-from qtpy.QtGui import QPixmap
+from qtpy.QtCore import QSize, Qt, QTimer, Signal
+from qtpy.QtGui import QCloseEvent, QHideEvent, QPixmap
 from qtpy.QtPrintSupport import QPrintDialog, QPrinter
 from qtpy.QtWidgets import (
     QDialog,
     QFileDialog,
+    QFrame,
     QLabel,
+    QScrollArea,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from takehome.annotations.errors import AnnotationError, TakehomeError
-from takehome.annotations.model import Crop, KeyImage, Overlay, Session, ShapeKind, Window
+from takehome.annotations.model import Crop, KeyImage, Overlay, RedactionStatus, Session, ShapeKind, Window
 from takehome.annotations.spacing import line_length
 from takehome.handouts.build import BuildResult
 from takehome.plugin import edits
-from takehome.plugin.actions import ToolbarMixin
+from takehome.plugin.actions import PanelActions
 from takehome.plugin.autosave import Autosaver, study_key
 from takehome.plugin.canvas import ImageCanvas
-from takehome.plugin.commands import SessionStore
 from takehome.plugin.deid_panel import EXPORT_MODE, DeidController
 from takehome.plugin.dicom_actions import DicomActions
 from takehome.plugin.excerpts import ExcerptEditor
@@ -45,57 +44,84 @@ from takehome.plugin.images import ImageLibrary
 from takehome.plugin.messages import MessageBar, describe_error, guarded
 from takehome.plugin.preview import PreviewPane
 from takehome.plugin.qtimage import thumbnail
+from takehome.plugin.state import PanelState, key_of
 from takehome.plugin.strip import KeyImageStrip
 
 Key = tuple[str, int]
+#: how long the image on show must rest before its burned-in text is checked (not every slice
+#: scrolled past is worth an OCR run)
+DEID_DELAY_MS = 250
 NO_IMAGES = ("This study has no images to show. Open a study that holds DICOM images (files with "
              "pixel data).")
 
 def _alive(obj: object) -> bool:
     """False once the Qt object behind ``obj`` was deleted (a host may call us late)."""
     try:
-        import shiboken6  # type: ignore[import-not-found]
+        import shiboken6
 
         return bool(shiboken6.isValid(obj))
     except ImportError:  # PyQt6
         try:
-            from PyQt6 import sip  # type: ignore[import-not-found]
+            from PyQt6 import sip
 
             return not sip.isdeleted(obj)
         except ImportError:  # pragma: no cover
             return True
 
 
-class TakehomePanel(ToolbarMixin, QWidget):
+#: the width the panel asks its dock for: beside the viewer, not instead of it
+DOCK_WIDTH = 290
+
+
+def _scrolled(page: QWidget) -> QScrollArea:
+    """``page`` in a scroll area, so that a narrow or short dock never clips or squeezes it."""
+    area = QScrollArea()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    return area
+
+
+def _undecided(session: Session) -> bool:
+    """Whether any key image has a text box neither redacted nor dismissed (the gate refuses then)."""
+    return any(box.status is RedactionStatus.PENDING for image in session.key_images
+               for box in image.redactions)
+
+
+class TakehomePanel(QWidget):
     """The takehome panel for the study a host shows."""
 
     #: the session after each edit has been autosaved (path of the autosave file)
     autosaved = Signal(str)
 
-    def __init__(self, host: Host, parent: QWidget | None = None) -> None:
+    def __init__(self, host: Host, parent: QWidget | None = None,
+                 library: ImageLibrary | None = None, canvas: ImageCanvas | None = None) -> None:
+        """``canvas``: the viewer's own view, when the host draws there (the panel then has none)."""
         super().__init__(parent)
         self.setObjectName("takehome-panel")
         self.setWindowTitle("takehome")
         self._host = host
-        self.library = ImageLibrary()
-        self.store = SessionStore(parent=self)
+        self.library = library if library is not None else ImageLibrary()  # shared with a viewer
+        self.store = PanelState(self.library, parent=self)
         self.autosaver: Autosaver | None = None
         self._images: list[ImageRef] = []
         self._known: set[Key] = set()
-        self._focus: ImageRef | None = None
-        self._view_windows: dict[Key, Window | None] = {}
         self._shown_state: tuple[Key, Window | None] | None = None
         self._thumbs: dict[tuple[KeyImage, int], QPixmap] = {}
-        self._window_gesture = 0
         self._export_dir = Path.home()
         self._pending_window: Window | None = None
         self._window_timer = QTimer(self)
         self._window_timer.setSingleShot(True)
         self._window_timer.setInterval(30)
         self._window_timer.timeout.connect(self._render_pending_window)
+        self._deid_timer = QTimer(self)
+        self._deid_timer.setSingleShot(True)
+        self._deid_timer.setInterval(DEID_DELAY_MS)
 
         self.messages = MessageBar(self)
-        self.canvas = ImageCanvas(self)
+        self.canvas = canvas if canvas is not None else ImageCanvas(self)
+        self.own_canvas = canvas is None
         self.canvas.describe = self._describe_overlay
         self.info = QLabel(self)
         self.info.setWordWrap(True)
@@ -104,25 +130,32 @@ class TakehomePanel(ToolbarMixin, QWidget):
         self.preview = PreviewPane(self)
         self.handout = HandoutTab(self)
         self.output = HandoutOutput(self)
-        self.tools_bar = QToolBar(self)
-        self.toolbar = QToolBar(self)
-        self._build_actions()
+        self.toolbars = PanelActions(self, self.store, self.canvas, self)
+        self.tools_bar = self.toolbars.tools_bar  # hosts and helpers add their actions to these two
+        self.toolbar = self.toolbars.toolbar
         self.deid = DeidController(self)  # redaction boxes on the canvas; the export gate
+        self._deid_timer.timeout.connect(self.deid.refresh)
+        self._refusal: str | None = None  # the gate's refusal on show, while undecided boxes cause it
+        self.deid.refused.connect(self._refused)
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.canvas, 1)
+        if self.own_canvas:  # a host that cannot draw: the panel shows the image itself
+            left_layout.addWidget(self.canvas, 1)
         left_layout.addWidget(self.info)
         left_layout.addWidget(self.strip)
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.excerpt_editor, "Report excerpts")
-        self.tabs.addTab(self.handout, "Handout")
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.addTab(_scrolled(self.excerpt_editor), "Report excerpts")
+        self.tabs.addTab(_scrolled(self.handout), "Handout")
         self.tabs.addTab(self.preview, "Preview")
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # one column, so that the panel docks narrow beside the viewer's own image
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(0, 3 if self.own_canvas else 0)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -132,11 +165,11 @@ class TakehomePanel(ToolbarMixin, QWidget):
         layout.addWidget(splitter, 1)
 
         self.store.changed.connect(self._session_changed)
+        self.store.focus_changed.connect(self._focus_changed)
         self.canvas.overlay_committed.connect(self._overlay_committed)
         self.canvas.overlay_deleted.connect(self._overlay_deleted)
         self.canvas.window_changing.connect(self._window_changing)
         self.canvas.window_committed.connect(self._window_committed)
-        self.canvas.tool_changed.connect(self._tool_changed)
         self.strip.reordered.connect(self._reordered)
         self.strip.remove_requested.connect(self._remove_key_image)
         self.strip.activated.connect(self._strip_activated)
@@ -162,7 +195,6 @@ class TakehomePanel(ToolbarMixin, QWidget):
         self.reload_study()
         self.dicom = DicomActions(self)  # PACS button: import the study's KOS/GSPS, send to PACS
 
-    # ----- actions and shortcuts -----
     # ----- study and host -----
     @property
     def session(self) -> Session:
@@ -170,21 +202,24 @@ class TakehomePanel(ToolbarMixin, QWidget):
 
     @property
     def focus(self) -> ImageRef | None:
-        """The image on the canvas."""
-        return self._focus
+        """The image on show (in the viewer and on the canvas)."""
+        return self.store.focus
+
+    @property
+    def host(self) -> Host:
+        return self._host
 
     @guarded
     def reload_study(self) -> None:
         """Read the host's study again and restore its autosaved work."""
         images = list(self._host.study_images())
         self._images = images
-        self._known = {(i.sop_instance_uid, i.frame) for i in images}
-        self._view_windows.clear()
+        self._known = {key_of(i) for i in images}
         self._thumbs.clear()
         if not images:
             self.autosaver = None
             self.store.reset(Session())
-            self._set_focus(None)
+            self.store.set_focus(None)
             self.messages.show_message(NO_IMAGES, "warning")
             return
         if self.messages.text() == NO_IMAGES:  # images arrived (a host docks the panel before a study)
@@ -205,53 +240,47 @@ class TakehomePanel(ToolbarMixin, QWidget):
             except AnnotationError:
                 saved = Session()
         self.store.reset(saved)
-        self._set_focus(self._host.current_image())
+        self.store.set_focus(self._host.current_image())
 
     def _host_changed(self, image: ImageRef | None) -> None:
-        if image is not None and (image.sop_instance_uid, image.frame) not in self._known:
+        if image is not None and key_of(image) not in self._known:
             self.reload_study()
-        self._set_focus(image)
+        self.store.set_focus(image)
 
     def _strip_activated(self, key: Key) -> None:
         image = edits.find(self.session, key)
         if image is not None:
-            self._set_focus(ImageRef(image.sop_instance_uid, image.file, image.frame))
+            self.show_image(ImageRef(image.sop_instance_uid, image.file, image.frame))
 
-    def _set_focus(self, image: ImageRef | None) -> None:
-        self._focus = image
+    def show_image(self, image: ImageRef) -> None:
+        """Show ``image`` in the viewer (the panel follows the viewer, so both show the same image)."""
+        if key_of(image) in self._known:
+            self._host.show_image(image)
+        if self.store.focus != image:  # a host that cannot move: the panel shows it alone
+            self.store.set_focus(image)
+
+    def _focus_changed(self, _image: ImageRef | None) -> None:
         self._refresh_canvas()
-        self.deid.refresh()
+        self._deid_timer.start()  # text detection for the image once scrolling rests
         self._refresh_side()
+        self.strip.select(self.store.focus_key())
 
     # ----- showing -----
-    def _focus_key(self) -> Key | None:
-        return None if self._focus is None else (self._focus.sop_instance_uid, self._focus.frame)
-
-    def _focus_image(self) -> KeyImage | None:
-        key = self._focus_key()
-        return None if key is None else edits.find(self.session, key)
-
-    def _focus_window(self) -> Window | None:
-        key = self._focus_key()
-        image = self._focus_image()
-        if image is not None:
-            return image.window
-        return None if key is None else self._view_windows.get(key)
-
     def _refresh_canvas(self, force: bool = False) -> None:
-        key = self._focus_key()
-        if self._focus is None or key is None:
+        focus = self.store.focus
+        if focus is None:
             self.canvas.set_image(None)
             self._shown_state = None
-            self.uncrop_action.setEnabled(False)
+            self.toolbars.follow(False, False)
             self._update_info()
             return
-        image = self._focus_image()
-        window = self._focus_window()
+        key = key_of(focus)
+        image = self.store.focus_image()
+        window = self.store.focus_window()
         overlays = image.overlays if image is not None else ()
         if force or self._shown_state != (key, window) or self.canvas.shown is None:
             try:
-                shown = self.library.show(self._focus, window)
+                shown = self.library.show(focus, window)
             except TakehomeError as exc:
                 self.canvas.set_image(None)
                 self._shown_state = None
@@ -260,17 +289,16 @@ class TakehomePanel(ToolbarMixin, QWidget):
                 return
             self._shown_state = (key, window)
             self.canvas.set_image(shown, overlays)
-            self._update_presets(shown)
+            self.toolbars.update_presets(shown)
         else:
             self.canvas.set_overlays(overlays)
         self.canvas.set_crop(image.crop if image is not None else None)
-        self.uncrop_action.setEnabled(image is not None and image.crop is not None)
+        self.toolbars.follow(image is not None, image is not None and image.crop is not None)
         self._update_info()
 
     def _update_info(self) -> None:
-        image = self._focus_image()
-        self.mark_action.setChecked(image is not None)
-        if self._focus is None:
+        image = self.store.focus_image()
+        if self.store.focus is None:
             self.info.setText("No image shown. Choose an image in the viewer.")
             return
         if image is None:
@@ -283,19 +311,20 @@ class TakehomePanel(ToolbarMixin, QWidget):
                           "wheel: zoom; double-click a drawing to edit its label.")
 
     def _describe_overlay(self, overlay: Overlay) -> str:
-        if overlay.kind is not ShapeKind.LINE or self._focus is None:
+        focus = self.store.focus
+        if overlay.kind is not ShapeKind.LINE or focus is None:
             return overlay.label
         try:
-            length = line_length(overlay, self.library.spacing(self._focus, overlay.points))
+            length = line_length(overlay, self.library.spacing(focus, overlay.points))
         except TakehomeError:
             return overlay.label
         return f"{overlay.label} ({length})" if overlay.label.strip() else str(length)
 
     def _refresh_side(self) -> None:
-        image = self._focus_image()
+        image = self.store.focus_image()
         if image is None:
-            hint = ("The image on the canvas is not in the handout yet; attaching sentences adds it."
-                    if self._focus is not None else "No image on the canvas.")
+            hint = ("The image on show is not in the handout yet; attaching sentences adds it."
+                    if self.store.focus is not None else "No image on show.")
             self.excerpt_editor.set_excerpts(None, hint)
         else:
             number = self.session.key_images.index(image) + 1
@@ -319,9 +348,16 @@ class TakehomePanel(ToolbarMixin, QWidget):
             entries.append((image, pixmap))
         live = {(image, number) for number, (image, _) in enumerate(entries, start=1)}
         self._thumbs = {k: v for k, v in self._thumbs.items() if k in live}
-        self.strip.set_images(entries, self._focus_key())
+        self.strip.set_images(entries, self.store.focus_key())
+
+    def _refused(self, text: str) -> None:
+        self._refusal = text if _undecided(self.session) else None
 
     def _session_changed(self, session: Session) -> None:
+        if self._refusal is not None and not _undecided(session):  # the clinician fixed what it named
+            if self.messages.text() == self._refusal:
+                self.messages.clear()
+            self._refusal = None
         if self.autosaver is not None:
             try:
                 self.autosaver.save(session)
@@ -335,25 +371,13 @@ class TakehomePanel(ToolbarMixin, QWidget):
         self.preview.request(session)
 
     # ----- edits -----
-    def _edit_focus(self, change: Callable[[KeyImage], KeyImage], text: str,
-                    merge_key: str | None = None) -> None:
-        if self._focus is None:
-            raise AnnotationError("no image is shown: choose an image in the viewer first")
-        image = self._focus_image()
-        if image is None:
-            key = self._focus_key()
-            window = self._view_windows.get(key) if key is not None else None
-            image = replace(self.library.key_image(self._focus), window=window)
-            text = f"Mark key image; {text[:1].lower()}{text[1:]}"
-        self.store.edit(edits.update_image(self.session, change(image)), text, merge_key)
-
     @guarded
     def _overlay_committed(self, overlay: Overlay, text: str) -> None:
-        self._edit_focus(lambda image: edits.upsert_overlay(image, overlay), text)
+        self.store.edit_focus(lambda image: edits.upsert_overlay(image, overlay), text)
 
     @guarded
     def _overlay_deleted(self, overlay_id: str) -> None:
-        image = self._focus_image()
+        image = self.store.focus_image()
         if image is not None:
             self.store.edit(edits.update_image(self.session, edits.delete_overlay(image, overlay_id)),
                             "Delete drawing")
@@ -375,40 +399,39 @@ class TakehomePanel(ToolbarMixin, QWidget):
     @guarded
     def _render_pending_window(self) -> None:
         window, self._pending_window = self._pending_window, None
-        if self._focus is None or window is None:
+        focus = self.store.focus
+        if focus is None or window is None:
             return
-        shown = self.library.show(self._focus, window)
+        shown = self.library.show(focus, window, keep=False)
         self.canvas.set_image(shown, self.canvas.overlays)
 
     @guarded
     def _window_committed(self, window: Window | None) -> None:
         self._window_timer.stop()
         self._pending_window = None
-        key = self._focus_key()
-        if key is None:
+        if self.store.focus is None:
             return
-        self._window_gesture += 1
-        if self._focus_image() is not None:
-            self._edit_focus(lambda image: edits.set_window(image, window), "Change brightness/contrast")
+        if self.store.focus_image() is not None:
+            self.store.edit_focus(lambda image: edits.set_window(image, window), "Change brightness/contrast")
         else:
-            self._view_windows[key] = window
+            self.store.set_view_window(window)
             self._refresh_canvas()
 
-    def _preset_chosen(self, index: int) -> None:
-        self._window_committed(self.presets.itemData(index))
+    def choose_window(self, window: Window | None) -> None:
+        """A window preset was chosen (None: the image's own window)."""
+        self._window_committed(window)
 
     @guarded
     def toggle_key_image(self) -> None:
-        """Add the image on the canvas to the handout, or take it out (undoable)."""
-        key = self._focus_key()
-        if self._focus is None or key is None:
+        """Add the image on show to the handout, or take it out (undoable)."""
+        key = self.store.focus_key()
+        if key is None:
             self.messages.show_message("No image is shown: choose an image in the viewer first.", "warning")
             return
-        if self._focus_image() is not None:
+        if self.store.focus_image() is not None:
             self.store.edit(edits.remove_key_image(self.session, key), "Remove key image")
         else:
-            image = replace(self.library.key_image(self._focus), window=self._view_windows.get(key))
-            self.store.edit(edits.add_key_image(self.session, image), "Mark key image")
+            self.store.edit(edits.add_key_image(self.session, self.store.new_key_image()), "Mark key image")
 
     @guarded
     def crop_to_view(self) -> None:
@@ -425,20 +448,20 @@ class TakehomePanel(ToolbarMixin, QWidget):
         whole = x <= 0.5 and y <= 0.5 and width >= shown.display.columns - 1 and (
             height >= shown.display.rows - 1)
         crop = None if whole else Crop(x, y, width, height)
-        self._edit_focus(lambda image: replace(image, crop=crop), "Crop to view")
+        self.store.edit_focus(lambda image: replace(image, crop=crop), "Crop to view")
 
     @guarded
     def reset_crop(self) -> None:
-        if self._focus_image() is not None:
-            self._edit_focus(lambda image: replace(image, crop=None), "Print the full image")
+        if self.store.focus_image() is not None:
+            self.store.edit_focus(lambda image: replace(image, crop=None), "Print the full image")
 
     @guarded
     def _remove_key_image(self, key: Key) -> None:
-        self.store.edit(edits.remove_key_image(self.session, tuple(key)), "Remove key image")
+        self.store.edit(edits.remove_key_image(self.session, (key[0], key[1])), "Remove key image")
 
     @guarded
     def _reordered(self, keys: list[Key]) -> None:
-        new = edits.reorder(self.session, [tuple(k) for k in keys])
+        new = edits.reorder(self.session, [(k[0], k[1]) for k in keys])
         if new != self.session:
             self.store.edit(new, "Reorder key images")
         else:
@@ -450,13 +473,13 @@ class TakehomePanel(ToolbarMixin, QWidget):
 
     @guarded
     def _attach_sentences(self, sentences: list[str]) -> None:
-        self._edit_focus(lambda image: edits.add_excerpts(image, sentences), "Attach excerpts")
+        self.store.edit_focus(lambda image: edits.add_excerpts(image, sentences), "Attach excerpts")
 
     @guarded
     def _excerpts_changed(self, excerpts: list[object]) -> None:
-        if self._focus_image() is None:
+        if self.store.focus_image() is None:
             return
-        self._edit_focus(lambda image: edits.set_excerpts(image, excerpts), "Edit excerpts")  # type: ignore[arg-type]
+        self.store.edit_focus(lambda image: edits.set_excerpts(image, excerpts), "Edit excerpts")  # type: ignore[arg-type]
 
     @guarded
     def _handout_edited(self, template: str, choices: dict[str, object]) -> None:
@@ -506,7 +529,7 @@ class TakehomePanel(ToolbarMixin, QWidget):
             dialog.setWindowTitle("Print handout")
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
-        self.deid.gate(lambda checked: self.output.print_pages(checked, printer, EXPORT_MODE))
+        self.deid.gate(lambda checked: self.output.print_pages(checked, printer, EXPORT_MODE), "Print")
 
     def _exported(self, result: BuildResult) -> None:
         removed = result.deid.removed
@@ -517,16 +540,27 @@ class TakehomePanel(ToolbarMixin, QWidget):
     def _printed(self, pages: int) -> None:
         self.messages.show_message(f"Sent {pages} page(s) to the printer.", "info")
 
+    def show_tab(self, page: QWidget) -> None:
+        """Bring the tab holding ``page`` (the excerpts, the handout settings or the preview) to front."""
+        for index in range(self.tabs.count()):
+            tab = self.tabs.widget(index)
+            if tab is page or (isinstance(tab, QScrollArea) and tab.widget() is page):
+                self.tabs.setCurrentIndex(index)
+                return
+
+    def sizeHint(self) -> QSize:
+        return QSize(DOCK_WIDTH, 720)
+
     # ----- lifecycle -----
     def flush(self) -> None:
         """Commit pending typing (the report box) so that the autosave has everything."""
         self.excerpt_editor.flush()
 
-    def hideEvent(self, event: object) -> None:  # type: ignore[override]
+    def hideEvent(self, event: QHideEvent) -> None:
         self.flush()  # a host hiding or undocking the panel
-        super().hideEvent(event)  # type: ignore[arg-type]
+        super().hideEvent(event)
 
-    def closeEvent(self, event: object) -> None:  # type: ignore[override]
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
         self.preview.shutdown()
-        super().closeEvent(event)  # type: ignore[arg-type]
+        super().closeEvent(event)

@@ -1,7 +1,7 @@
 """Handout preview: the real PDF the core builds, rendered to page images off the GUI thread.
 
-Edits schedule a rebuild (debounced); only the newest request's result is shown. pdfium is not
-thread-safe, so every pypdfium2 call holds :data:`PDFIUM_LOCK`.
+Edits schedule a rebuild (debounced, on the PDF worker); only the newest request's result is shown.
+pdfium is not thread-safe, so every pypdfium2 call holds :data:`PDFIUM_LOCK`.
 """
 
 from __future__ import annotations
@@ -9,26 +9,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pypdfium2 as pdfium
 from numpy.typing import NDArray
-from qtpy.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from qtpy.QtCore import Qt, QTimer, Signal
 from qtpy.QtGui import QPixmap, QResizeEvent, QShowEvent
 from qtpy.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from takehome.annotations.model import Session
 from takehome.handouts.build import build_pdf_bytes
-from takehome.plugin.messages import describe_error
+from takehome.plugin.jobs import Cancelled, Job, start_job
 from takehome.plugin.qtimage import qimage_from_pixels
 
 PDFIUM_LOCK = threading.Lock()
 PREVIEW_DPI = 90
-
-
-class Cancelled(Exception):
-    """Raised inside a job when the user cancelled it."""
 
 
 def render_pages(pdf: bytes, dpi: float, cancelled: Callable[[], bool] = lambda: False,
@@ -59,81 +54,6 @@ class PreviewResult:
     generation: int
     pdf: bytes
     pages: list[NDArray[np.uint8]]
-
-
-class JobSignals(QObject):
-    """Signals of a background job (QRunnable is not a QObject)."""
-
-    progress = Signal(int, int, str)
-    finished = Signal(object)
-    failed = Signal(int, str)
-    cancelled = Signal(int)
-
-
-class Job(QRunnable):
-    """Runs ``work(job)`` on the pool; reports ``finished(result)``, ``failed`` or ``cancelled``."""
-
-    def __init__(self, generation: int, work: Callable[[Job], Any]) -> None:
-        super().__init__()
-        self.generation = generation
-        self.signals = JobSignals()
-        self._work = work
-        self._cancel = threading.Event()
-        self.done = False
-        self.setAutoDelete(False)
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def check(self) -> None:
-        if self._cancel.is_set():
-            raise Cancelled
-
-    def report(self, done: int, total: int, what: str) -> None:
-        self.signals.progress.emit(done, total, what)
-
-    def run(self) -> None:
-        try:
-            result = self._work(self)
-            if self._cancel.is_set():
-                raise Cancelled
-        except Cancelled:
-            self.signals.cancelled.emit(self.generation)
-        except Exception as exc:
-            self.signals.failed.emit(self.generation, describe_error(exc))
-        else:
-            self.signals.finished.emit(result)
-        finally:
-            self.done = True
-
-
-def worker_pool() -> QThreadPool:
-    """One background thread for all PDF work (builds and pdfium rendering run one at a time)."""
-    global _POOL
-    if _POOL is None:
-        _POOL = QThreadPool()
-        _POOL.setMaxThreadCount(1)
-    return _POOL
-
-
-def start_job(job: Job) -> None:
-    """Run ``job`` on the worker thread; it is kept alive here until it has finished."""
-    for old in [j for j in _RUNNING if j.done]:
-        _RUNNING.discard(old)
-    _RUNNING.add(job)
-    worker_pool().start(job)
-
-
-def wait_for_jobs(msecs: int = 30000) -> bool:
-    """Block until background PDF work is done (closing the application, tests)."""
-    return bool(worker_pool().waitForDone(msecs))
-
-
-_POOL: QThreadPool | None = None
-_RUNNING: set[Job] = set()
 
 
 class PreviewPane(QWidget):
@@ -188,9 +108,6 @@ class PreviewPane(QWidget):
             return
         self.status.setText("Updating the preview…")
         self._timer.start()
-
-    def is_busy(self) -> bool:
-        return self._timer.isActive() or self._job is not None
 
     def _start(self) -> None:
         session = self._session
@@ -262,11 +179,11 @@ class PreviewPane(QWidget):
         width = max(120, min(pixmap.width(), self.width() - 56))
         return pixmap.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
 
-    def resizeEvent(self, event: QResizeEvent | None) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._refit()
 
-    def showEvent(self, event: QShowEvent | None) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._refit()
 

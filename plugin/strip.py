@@ -49,7 +49,8 @@ class KeyImageStrip(QListWidget):
 
     def keys(self) -> list[tuple[str, int]]:
         items = (self.item(row) for row in range(self.count()))
-        return [tuple(item.data(_KEY_ROLE)) for item in items if item is not None]  # type: ignore[misc]
+        return [(str(key[0]), int(key[1])) for item in items if item is not None
+                for key in [item.data(_KEY_ROLE)]]
 
     def set_images(self, images: Sequence[tuple[KeyImage, QPixmap]], current: tuple[str, int] | None) -> None:
         """Show ``images`` (each with its thumbnail) and highlight ``current``."""
@@ -68,6 +69,20 @@ class KeyImageStrip(QListWidget):
                 if image.key == current:
                     item.setSelected(True)
                     self.setCurrentItem(item)
+        finally:
+            self._updating = False
+
+    def select(self, key: tuple[str, int] | None) -> None:
+        """Highlight the key image ``key`` (the image on show); nothing when it is not a key image."""
+        self._updating = True
+        try:
+            self.clearSelection()
+            for row in range(self.count()):
+                item = self.item(row)
+                if item is not None and tuple(item.data(_KEY_ROLE)) == key:
+                    item.setSelected(True)
+                    self.setCurrentItem(item)
+                    self.scrollToItem(item)
         finally:
             self._updating = False
 

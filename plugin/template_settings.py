@@ -141,8 +141,13 @@ class TemplateSettings(QWidget):
     def row_labels(self) -> list[str]:
         """The label of every row, as shown."""
         role = QFormLayout.ItemRole.LabelRole
-        return [item.widget().text() for i in range(self._form.rowCount())
-                if (item := self._form.itemAt(i, role)) is not None and isinstance(item.widget(), QLabel)]
+        labels = []
+        for i in range(self._form.rowCount()):
+            item = self._form.itemAt(i, role)
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, QLabel):
+                labels.append(widget.text())
+        return labels
 
     def is_locked(self, key: str) -> bool:
         return self._states[key].locked

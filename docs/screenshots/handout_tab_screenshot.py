@@ -21,7 +21,7 @@ def main() -> int:
     from qtpy.QtWidgets import QApplication  # noqa: TID251 (a plugin tool kept with the docs)
 
     from takehome.handouts.sample import demo_session, sample_files
-    from takehome.plugin.preview import wait_for_jobs
+    from takehome.plugin.jobs import wait_for_jobs
     from takehome.plugin.standalone.window import ViewerWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -1,4 +1,9 @@
-"""Take the plugin screenshots of docs/ from real windows (run: QT_QPA_PLATFORM=offscreen python this).
+"""Take the standalone viewer's screenshots of docs/ from the real window at 1280x800.
+
+Run in a real X server (or Xvfb)::
+
+    xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb .venv/bin/python \
+        docs/screenshots/take_screenshots.py
 
 Opens the standalone viewer on the bundled sample study with the demo handout, pastes a report,
 waits for the real preview, and saves the window (panel with the excerpts tab, then the preview
@@ -29,17 +34,27 @@ def main() -> int:
     from qtpy.QtWidgets import QApplication  # noqa: TID251
 
     from takehome.handouts.sample import demo_session, sample_files
-    from takehome.plugin.preview import wait_for_jobs
+    from takehome.plugin.jobs import wait_for_jobs
     from takehome.plugin.qtimage import qimage_from_pixels
     from takehome.plugin.standalone.window import ViewerWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = ViewerWindow()
-    window.resize(1680, 980)
+    window.resize(1280, 800)
     window.open_paths(sample_files(), seed=demo_session())
     window.show()
     browser = window.browser
+
+    def on_screen() -> None:  # the viewer decodes off the GUI thread: wait until the image is shown
+        slices = browser.slices
+        deadline = time.monotonic() + 20
+        while slices.series is not None and slices.current() != slices.series.images[slices.index] and (
+                time.monotonic() < deadline):
+            app.processEvents()
+            time.sleep(0.01)
+
     browser.series_list.setCurrentRow(browser.series_list.count() - 1)  # the MR with the arrow
+    on_screen()
     panel = window.panel
     assert panel is not None
     editor = panel.excerpt_editor
@@ -60,7 +75,7 @@ def main() -> int:
     for _ in range(20):
         app.processEvents()
     window.grab().save(str(HERE / "standalone-viewer.png"))
-    panel.tabs.setCurrentWidget(panel.preview)
+    panel.show_tab(panel.preview)
     for _ in range(20):
         app.processEvents()
     window.grab().save(str(HERE / "standalone-preview.png"))
@@ -72,8 +87,9 @@ def main() -> int:
     from takehome.annotations.model import Point
     from takehome.plugin.canvas import Tool
 
-    panel.tabs.setCurrentWidget(panel.excerpt_editor)
+    panel.show_tab(panel.excerpt_editor)
     browser.series_list.setCurrentRow(0)  # the CT
+    on_screen()
     canvas = panel.canvas
     canvas.set_tool(Tool.LINE)
     viewport = canvas.view.viewport()

@@ -3,7 +3,7 @@
 Each line holds the time (UTC), what was exported (print or file), the SOP Instance UIDs and
 frames used, what was redacted, dismissed or overridden (counts and kinds), the redaction mode and
 the SHA-256 of the output. No names, IDs, dates of the patient, texts or file names are written.
-The log lives in the user log directory (platformdirs) unless ``TAKEHOME_AUDIT_LOG`` names a file.
+Where the log lives: :func:`takehome.handouts.folders.audit_log_path`.
 """
 
 from __future__ import annotations
@@ -17,21 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_log_dir
-
 from takehome.handouts.errors import OutputError
-
-ENV_AUDIT_LOG = "TAKEHOME_AUDIT_LOG"
-APP_NAME = "takehome"
-LOG_NAME = "audit.log"
-
-
-def audit_log_path() -> Path:
-    """Where audit lines go: ``$TAKEHOME_AUDIT_LOG`` if set, else the user log directory."""
-    override = os.environ.get(ENV_AUDIT_LOG, "").strip()
-    if override:
-        return Path(override).expanduser()
-    return Path(user_log_dir(APP_NAME, appauthor=False)) / LOG_NAME
+from takehome.handouts.folders import AUDIT_LOG_ENV as ENV_AUDIT_LOG
+from takehome.handouts.folders import audit_log_path
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,9 @@
-"""Reading text burned into image pixels with Tesseract, tuned for small screen fonts.
+"""Reading burned-in text with Tesseract, in process (tesserocr): the model loads once per worker.
 
-Screens (ultrasound, secondary captures, endoscopy) print small light text on dark or coloured
-backgrounds. Tesseract reads dark text on a light page best, so each pass isolates thin strokes
-with a morphological top-hat per colour channel (light-on-dark and dark-on-light separately),
-upscales, inverts and thresholds. Several passes at different scales run in parallel; their words
-are merged, keeping every reading of a box (OCR misreads differ between passes).
+Two uses: :func:`read_lines` reads the candidate text lines :mod:`takehome.handouts.deid.lines`
+found (one short single-line page each, in parallel on every core, cached by the crop's content so
+that a cine's frames and a series' shared screen furniture are read once); :func:`read_words` sweeps
+a whole image for any legible word (the check that a redacted image shows nothing any more).
 """
 
 from __future__ import annotations
@@ -12,60 +11,40 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import shutil
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from threading import Lock
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image, ImageFilter
+from PIL import Image
 
+from takehome.handouts.deid.lines import strokes
 from takehome.handouts.errors import DeidentificationError
 
-#: Upscaled images stay below this many pixels (large radiographs need no upscaling anyway).
-_MAX_PIXELS = 6_000_000
-#: Structuring element (px) of the top-hat: strokes thinner than this are kept as text.
-_TOPHAT = 7
-_TESSERACT_CONFIG = "--psm 11 --oem 1"
-_CACHE_SIZE = 32
-#: Neighbourhood (radius, px) where texture is measured; this full of strokes is noise, not text.
-_DENSITY_RADIUS = 7
-_TEXTURE_SHARE = 0.5
-#: Stroke contrast (after doubling) below which a pixel is background: faint texture is not text.
-_FAINT = 70
-#: Larger images (radiographs, full-screen captures) carry larger, high-contrast text and more
-#: texture: their strokes must be stronger to count (keeps OCR of a 2048x2048 radiograph ~6 s).
-_LARGE_IMAGE = 1_200_000
-_FAINT_LARGE = 100
-#: Seconds one Tesseract pass may take before the check fails closed.
-PASS_TIMEOUT = 120
+if TYPE_CHECKING:
+    import tesserocr
 
-
-@dataclass(frozen=True, slots=True)
-class Pass:
-    """One way of preparing the image for Tesseract."""
-
-    scale: float
-    light_text: bool  # True: light text on a darker background
-
-
-DEFAULT_PASSES = (Pass(3.0, True), Pass(3.0, False))
-#: Images at most this wide (px) carry the smallest screen fonts: one more pass, larger.
-SMALL_IMAGE = 480
-SMALL_PASS = Pass(5.0, True)
-
-
-def passes_for(shape: tuple[int, ...]) -> tuple[Pass, ...]:
-    """The passes an image of ``shape`` needs: both polarities, and a larger scale for small screens."""
-    return DEFAULT_PASSES + ((SMALL_PASS,) if shape[1] <= SMALL_IMAGE else ())
+#: Where Debian and other distributions put Tesseract's models (``TESSDATA_PREFIX`` wins).
+_TESSDATA = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+             "/usr/share/tessdata", "/usr/local/share/tessdata")
+_CACHE_SIZE = 4096
+#: Characters Tesseract may read on screens (no exotic symbols: they are speckle, not text).
+_WHITELIST = ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+              ".,:;-_/\\()[]#%+*=<>'\"&@^|!?~ ")
+#: Words less tall than this (image px) are not legible text (Tesseract guesses letters in speckle).
+_LEGIBLE_HEIGHT = 5
+#: Upscaled sweep pages stay below this many pixels.
+_MAX_SWEEP_PIXELS = 8_000_000
 
 
 @dataclass(frozen=True, slots=True)
 class Word:
-    """A word Tesseract found: its box in image pixels (x0, y0, x1, y1) and every reading of it."""
+    """A word Tesseract read: its box (x0, y0, x1, y1, in the page it was read from) and readings."""
 
     x0: int
     y0: int
@@ -74,7 +53,7 @@ class Word:
     readings: tuple[str, ...]
     confidence: float
     passes: int = 1
-    source: int = 0  # which pass read it
+    source: int = 0  # which reading of the line (or sweep pass) it comes from
 
     @property
     def text(self) -> str:
@@ -88,157 +67,200 @@ class Word:
     def width(self) -> int:
         return self.x1 - self.x0
 
-    def overlap(self, other: Word) -> float:
-        """Intersection over the smaller box's area."""
-        ix = min(self.x1, other.x1) - max(self.x0, other.x0)
-        iy = min(self.y1, other.y1) - max(self.y0, other.y0)
-        if ix <= 0 or iy <= 0:
-            return 0.0
-        smaller = min(self.width * self.height, other.width * other.height)
-        return ix * iy / max(1, smaller)
 
-
-@dataclass
-class _Cache:
-    entries: OrderedDict[str, tuple[Word, ...]] = field(default_factory=OrderedDict)
-    lock: Lock = field(default_factory=Lock)
-
-
-_CACHE = _Cache()
+def tessdata_dir() -> Path | None:
+    """The folder holding Tesseract's English model, or None."""
+    candidates = [os.environ["TESSDATA_PREFIX"]] if os.environ.get("TESSDATA_PREFIX") else []
+    for folder in (*candidates, *_TESSDATA):
+        if (Path(folder) / "eng.traineddata").is_file():
+            return Path(folder)
+    return None
 
 
 def tesseract_available() -> bool:
-    """Whether the Tesseract program can be run (pytesseract and the binary both present)."""
+    """Whether OCR can run: tesserocr installed and Tesseract's English model found."""
     try:
-        import pytesseract
+        import tesserocr  # noqa: F401
     except ImportError:
         return False
-    command = pytesseract.pytesseract.tesseract_cmd
-    return shutil.which(command) is not None or os.path.isfile(command)
+    return tessdata_dir() is not None
 
 
-def _require_tesseract() -> None:
-    if not tesseract_available():
+def _require_tesseract() -> Path:
+    folder = tessdata_dir()
+    if folder is None or not tesseract_available():
         raise DeidentificationError(
-            "burned-in text cannot be checked: the Tesseract OCR program is not installed "
-            "(Debian: apt-get install tesseract-ocr tesseract-ocr-eng; and pip install pytesseract). "
-            "Install it, or build with --redact none to print the pixels unchecked (recorded in the "
-            "audit log)")
+            "burned-in text cannot be checked: Tesseract OCR is not installed (Debian: apt-get install "
+            "tesseract-ocr-eng; and pip install tesserocr; or set TESSDATA_PREFIX to the folder holding "
+            "eng.traineddata). Install it, or build with --redact none to print the pixels unchecked "
+            "(recorded in the audit log)")
+    return folder
 
 
-def _channels(pixels: NDArray[np.uint8]) -> list[NDArray[np.uint8]]:
-    if pixels.ndim == 2:
-        return [pixels]
-    return [np.ascontiguousarray(pixels[..., c]) for c in range(pixels.shape[2])]
+class _Engines(threading.local):
+    """One Tesseract engine per thread and page layout (loading the model is the slow part)."""
+
+    def __init__(self) -> None:
+        self.apis: dict[int, tesserocr.PyTessBaseAPI] = {}
 
 
-def tophat(pixels: NDArray[np.uint8], light_text: bool, size: int = _TOPHAT) -> NDArray[np.uint8]:
-    """Thin strokes brighter (or darker) than their surroundings, the strongest over colour channels."""
-    strongest = np.zeros(pixels.shape[:2], dtype=np.int16)
-    for channel in _channels(pixels):
-        image = Image.fromarray(channel)
-        if light_text:  # white top-hat: image minus its opening
-            opened = image.filter(ImageFilter.MinFilter(size)).filter(ImageFilter.MaxFilter(size))
-            strokes = channel.astype(np.int16) - np.asarray(opened, dtype=np.int16)
-        else:  # black top-hat: closing minus image
-            closed = image.filter(ImageFilter.MaxFilter(size)).filter(ImageFilter.MinFilter(size))
-            strokes = np.asarray(closed, dtype=np.int16) - channel.astype(np.int16)
-        np.maximum(strongest, strokes, out=strongest)
-    return np.clip(strongest * 2, 0, 255).astype(np.uint8)
+_ENGINES = _Engines()
+_POOL_LOCK = threading.Lock()
+_POOL: list[ThreadPoolExecutor] = []
+_CACHE: OrderedDict[str, tuple[Word, ...]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+#: Pages read earlier, by size: the same furniture on another frame is matched by content (cine).
+_LAYOUT: dict[tuple[int, int, int], list[tuple[NDArray[np.uint8], tuple[Word, ...]]]] = {}
+_LAYOUT_DEPTH = 16
+#: Mean grey-level difference (0-255) below which two pages show the same text.
+_SAME_PAGE = 3.0
 
 
-def suppress_texture(strokes: NDArray[np.uint8], faint: int | None = None) -> NDArray[np.uint8]:
-    """``strokes`` with faint strokes and dense texture (speckle, noise, busy anatomy) blanked.
+def _engine(psm: int) -> tesserocr.PyTessBaseAPI:
+    import tesserocr
 
-    Text is sparse strokes on a background: where more than a share of a pixel's neighbourhood is
-    strokes, it is texture, which holds no legible text and makes Tesseract slow and noisy.
+    api = _ENGINES.apis.get(psm)
+    if api is None:
+        folder = _require_tesseract()
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core per worker: the workers use them all
+        try:
+            api = tesserocr.PyTessBaseAPI(path=str(folder), lang="eng", psm=psm, oem=tesserocr.OEM.LSTM_ONLY)
+        except RuntimeError as exc:
+            raise DeidentificationError(
+                f"burned-in text cannot be checked: Tesseract could not load its model from {folder} "
+                f"({exc}); nothing was written") from None
+        api.SetVariable("tessedit_char_whitelist", _WHITELIST)
+        _ENGINES.apis[psm] = api
+    return api
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The OCR workers: one per core, kept for the life of the process (models stay loaded)."""
+    with _POOL_LOCK:
+        if not _POOL:
+            _POOL.append(ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1),
+                                            thread_name_prefix="takehome-ocr"))
+        return _POOL[0]
+
+
+def _recognise(page: Image.Image, psm: int) -> tuple[Word, ...]:
+    """Every word Tesseract reads on ``page`` (boxes in page pixels)."""
+    import tesserocr
+
+    api = _engine(psm)
+    api.SetImage(page)
+    api.Recognize()
+    words = []
+    iterator = api.GetIterator()
+    level = tesserocr.RIL.WORD
+    if iterator is not None:
+        for item in tesserocr.iterate_level(iterator, level):
+            if item.Empty(level):
+                continue
+            text = (item.GetUTF8Text(level) or "").strip()
+            box = item.BoundingBox(level)
+            if text and box is not None:
+                x0, y0, x1, y1 = box
+                words.append(Word(x0, y0, x1, y1, (text,), float(item.Confidence(level))))
+    api.Clear()
+    return tuple(words)
+
+
+def _similar_page(page: NDArray[np.uint8], size: tuple[int, int, int]) -> tuple[Word, ...] | None:
+    """The reading of an earlier page of the same size that differs from ``page`` only by noise.
+
+    A cine's frames (and a series' screens) repeat their furniture, but lossy compression makes the
+    pixels differ slightly from frame to frame: a mean difference below a few grey levels is the same text.
     """
-    if faint is None:
-        faint = _FAINT_LARGE if strokes.size > _LARGE_IMAGE else _FAINT
-    out = np.where(strokes >= faint, strokes, 0).astype(np.uint8)
-    ink = Image.fromarray(np.where(out > 0, 255, 0).astype(np.uint8))
-    density = np.asarray(ink.filter(ImageFilter.BoxBlur(_DENSITY_RADIUS)), dtype=np.float64) / 255.0
-    out[density > _TEXTURE_SHARE] = 0
-    return out
+    for earlier, words in reversed(_LAYOUT.get(size, ())):
+        if float(np.abs(earlier.astype(np.int16) - page).mean()) <= _SAME_PAGE:
+            return words
+    return None
 
 
-def preprocess(pixels: NDArray[np.uint8], step: Pass) -> tuple[Image.Image, float]:
-    """The page Tesseract reads for one pass (dark text on white) and the scale used."""
-    strokes = suppress_texture(tophat(pixels, step.light_text))
-    rows, columns = strokes.shape
-    scale = min(step.scale, math.sqrt(_MAX_PIXELS / max(1, rows * columns)))
-    scale = max(scale, 1.0)
-    image = Image.fromarray(np.subtract(255, strokes, dtype=np.uint8))
-    if scale > 1.0:
-        image = image.resize((round(columns * scale), round(rows * scale)), Image.Resampling.BICUBIC)
-    return image, scale
+def _cached_recognise(page: Image.Image, psm: int) -> tuple[Word, ...]:
+    digest = hashlib.blake2b(page.tobytes() + repr((page.size, page.mode, psm)).encode(),
+                             digest_size=20).hexdigest()
+    pixels = np.asarray(page.convert("L"), dtype=np.uint8)
+    size = (page.width, page.height, psm)
+    with _CACHE_LOCK:
+        if digest in _CACHE:
+            _CACHE.move_to_end(digest)
+            return _CACHE[digest]
+        similar = _similar_page(pixels, size)
+        if similar is not None:
+            return similar
+    words = _recognise(page, psm)
+    with _CACHE_LOCK:
+        _CACHE[digest] = words
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        pages = _LAYOUT.setdefault(size, [])
+        pages.append((pixels, words))
+        del pages[:-_LAYOUT_DEPTH]
+    return words
 
 
-def _run_pass(pixels: NDArray[np.uint8], step: Pass, source: int = 0) -> list[Word]:
-    import pytesseract
+def forget_readings() -> None:
+    """Empty the reading cache (benchmarks time cold checks)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+        _LAYOUT.clear()
 
-    image, scale = preprocess(pixels, step)
+
+def read_lines(pages: Sequence[Image.Image]) -> list[tuple[Word, ...]]:
+    """The words of each single-line page (dark text on white), read in parallel and cached."""
+    import tesserocr
+
+    _require_tesseract()
+    if not pages:
+        return []
+    psm = int(tesserocr.PSM.SINGLE_LINE)
     try:
-        data = pytesseract.image_to_data(image, lang="eng", config=_TESSERACT_CONFIG,
-                                         output_type=pytesseract.Output.DICT, timeout=PASS_TIMEOUT)
-    except RuntimeError as exc:  # pytesseract's timeout
-        raise DeidentificationError(
-            f"burned-in text could not be checked: OCR took longer than {PASS_TIMEOUT} s on an image "
-            f"of {pixels.shape[1]}x{pixels.shape[0]} px; nothing was written") from exc
-    except (pytesseract.TesseractError, OSError) as exc:
+        return list(_pool().map(lambda page: _cached_recognise(page, psm), pages))
+    except DeidentificationError:
+        raise
+    except Exception as exc:  # fail closed: text that could not be read is never printed unchecked
         raise DeidentificationError(
             f"burned-in text could not be checked: Tesseract failed ({type(exc).__name__}); "
             "nothing was written") from None
-    words = []
-    for index, text in enumerate(data["text"]):
-        text = text.strip()
-        if not text:
-            continue
-        left, top = data["left"][index] / scale, data["top"][index] / scale
-        width, height = data["width"][index] / scale, data["height"][index] / scale
-        words.append(Word(math.floor(left), math.floor(top), math.ceil(left + width),
-                          math.ceil(top + height), (text,), float(data["conf"][index]), source=source))
-    return words
 
 
-def merge_words(passes: Sequence[Sequence[Word]]) -> tuple[Word, ...]:
-    """One word per box over all passes, with every distinct reading (best-confidence first)."""
-    merged: list[Word] = []
-    for words in passes:
-        for word in words:
-            for index, known in enumerate(merged):
-                if known.overlap(word) >= 0.6:
-                    readings = tuple(dict.fromkeys(
-                        (known.readings + word.readings) if known.confidence >= word.confidence
-                        else (word.readings + known.readings)))
-                    merged[index] = Word(min(known.x0, word.x0), min(known.y0, word.y0),
-                                         max(known.x1, word.x1), max(known.y1, word.y1), readings,
-                                         max(known.confidence, word.confidence), known.passes + 1)
-                    break
-            else:
-                merged.append(word)
-    return tuple(sorted(merged, key=lambda w: (w.y0, w.x0)))
+def sweep_page(pixels: NDArray[np.uint8], light: bool, scale: float) -> tuple[Image.Image, float]:
+    """A whole image as Tesseract reads it best: strokes of one polarity, dark on white, upscaled."""
+    contrast = np.clip(strokes(pixels, light).astype(np.int16) * 2, 0, 255).astype(np.uint8)
+    rows, columns = contrast.shape
+    scale = max(1.0, min(scale, math.sqrt(_MAX_SWEEP_PIXELS / max(1, rows * columns))))
+    page = Image.fromarray(np.subtract(255, contrast, dtype=np.uint8))
+    if scale > 1.0:
+        page = page.resize((round(columns * scale), round(rows * scale)), Image.Resampling.BICUBIC)
+    return page, scale
 
 
-def read_words(pixels: NDArray[np.uint8], passes: Sequence[Pass] | None = None) -> tuple[Word, ...]:
-    """Every word each pass reads in ``pixels`` (``Word.source`` says which; cached by content).
+def read_words(pixels: NDArray[np.uint8], scale: float = 3.0) -> tuple[Word, ...]:
+    """Every word legible anywhere in ``pixels`` (both polarities, upscaled; boxes in image pixels).
 
-    Passes are kept apart: each is one consistent reading of the image (its words never overlap);
-    :func:`merge_words` joins them where one box per place is wanted.
+    The independent check of a redacted image: sparse-text page layout over the whole image.
     """
+    import tesserocr
+
     _require_tesseract()
-    passes = passes_for(pixels.shape) if passes is None else tuple(passes)
-    digest = hashlib.sha256(pixels.tobytes() + repr((pixels.shape, tuple(passes))).encode()).hexdigest()
-    with _CACHE.lock:
-        if digest in _CACHE.entries:
-            _CACHE.entries.move_to_end(digest)
-            return _CACHE.entries[digest]
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # parallel passes, not threads within one
-    with ThreadPoolExecutor(max_workers=max(1, min(len(passes), os.cpu_count() or 1))) as pool:
-        results = list(pool.map(lambda item: _run_pass(pixels, item[1], item[0]), enumerate(passes)))
-    words = tuple(sorted((w for result in results for w in result), key=lambda w: (w.source, w.y0, w.x0)))
-    with _CACHE.lock:
-        _CACHE.entries[digest] = words
-        while len(_CACHE.entries) > _CACHE_SIZE:
-            _CACHE.entries.popitem(last=False)
-    return words
+    psm = int(tesserocr.PSM.SPARSE_TEXT)
+    pages = [sweep_page(pixels, light, scale) for light in (True, False)]
+    results = list(_pool().map(lambda item: _cached_recognise(item[0], psm), pages))
+    words = []
+    for source, ((_, used), found) in enumerate(zip(pages, results, strict=True)):
+        for w in found:
+            if (w.y1 - w.y0) / used < _LEGIBLE_HEIGHT:  # speckle read as letters: too small to be legible
+                continue
+            words.append(Word(math.floor(w.x0 / used), math.floor(w.y0 / used), math.ceil(w.x1 / used),
+                              math.ceil(w.y1 / used), w.readings, w.confidence, source=source))
+    return tuple(sorted(words, key=lambda w: (w.y0, w.x0)))
+
+
+def read_page(page: Image.Image) -> tuple[Word, ...]:
+    """Every word Tesseract reads on a rendered page (automatic page layout; boxes in page pixels)."""
+    import tesserocr
+
+    _require_tesseract()
+    return _cached_recognise(page.convert("L"), int(tesserocr.PSM.AUTO))

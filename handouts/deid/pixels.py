@@ -1,27 +1,33 @@
-"""Finding burned-in text in an image and deciding which of it identifies someone.
+"""Finding burned-in text in an image and deciding which of it must not be printed.
 
-OCR words (:mod:`takehome.handouts.deid.ocr`) are grouped into lines; a line's words are matched
-against the header's identifiers (exactly and fuzzily, tolerating OCR misreads such as O/0, l/1,
-S/5) and against identifier patterns (dates, times, phone numbers, record numbers, names after a
-cue such as "Name:" or "Dr."). What the header says about the image (Burned In Annotation,
-modality, ultrasound regions, SOP class) is extra evidence: it makes matching more tolerant where
-text is expected, but detection always runs, whatever the header says.
+Text lines are found from the structure of text (:mod:`takehome.handouts.deid.lines`), each line is
+read by OCR (:mod:`takehome.handouts.deid.ocr`), and its words are matched against the header's
+identifiers (exactly and fuzzily, tolerating OCR misreads such as O/0, l/1, S/5), identifier patterns
+(dates, times, phone and record numbers, names after a cue such as "Name:" or "Dr.") and institution
+names. A line holding an identifier is filled whole, with a margin. On screen modalities the text
+outside the ultrasound imaging area is furniture and goes too, unless it is a technical label
+(:mod:`takehome.handouts.deid.screen`). A line that looks like text on a plain background but cannot
+be read is covered (fail closed); unreadable structure in texture is anatomy and stays.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from PIL import Image
 from pydicom.dataset import Dataset
 from rapidfuzz.distance import Levenshtein
 
 from takehome.handouts.deid.identifiers import Identifiers
-from takehome.handouts.deid.ocr import Word, merge_words, read_words, suppress_texture, tophat
+from takehome.handouts.deid.lines import TextLine, find_lines, stroke_maps
+from takehome.handouts.deid.ocr import Word, read_lines
 from takehome.handouts.deid.phi import REASONS, PhiKind
+from takehome.handouts.deid.screen import imaging_regions, institution, technical
 from takehome.handouts.deid.text import date_spellings, find_identifiers, fold
 
 #: Modalities whose images are screens or photographs and often carry burned-in text.
@@ -55,20 +61,11 @@ class Evidence:
 
     @classmethod
     def from_dataset(cls, ds: Dataset) -> Evidence:
-        regions = []
-        for region in ds.get("SequenceOfUltrasoundRegions") or []:
-            try:
-                box = (int(region.RegionLocationMinX0), int(region.RegionLocationMinY0),
-                       int(region.RegionLocationMaxX1), int(region.RegionLocationMaxY1))
-            except (AttributeError, TypeError, ValueError):
-                continue
-            if int(region.get("RegionSpatialFormat", 0) or 0) in (1, 2):  # 2D or M-mode tissue
-                regions.append(box)
         return cls(
             burned_in=str(ds.get("BurnedInAnnotation", "") or "").upper(),
             modality=str(ds.get("Modality", "") or "").upper(),
             capture_class=str(ds.get("SOPClassUID", "")).startswith(_CAPTURE_CLASS_PREFIXES),
-            imaging_regions=tuple(regions),
+            imaging_regions=imaging_regions(ds),
         )
 
     @property
@@ -76,12 +73,15 @@ class Evidence:
         """Whether this kind of image usually carries burned-in text."""
         return self.burned_in == "YES" or self.modality in TEXT_MODALITIES or self.capture_class
 
-    def outside_imaging(self, word: Word) -> bool:
-        """Whether ``word`` lies outside every ultrasound imaging region (when regions are known)."""
+    def outside_imaging(self, box: tuple[int, int, int, int]) -> bool:
+        """Whether most of ``box`` lies outside every ultrasound imaging region (when regions are known)."""
         if not self.imaging_regions:
             return False
-        cx, cy = (word.x0 + word.x1) / 2, (word.y0 + word.y1) / 2
-        return not any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in self.imaging_regions)
+        x0, y0, x1, y1 = box
+        area = max(1, (x1 - x0) * (y1 - y0))
+        inside = max((max(0, min(x1, r[2]) - max(x0, r[0])) * max(0, min(y1, r[3]) - max(y0, r[1]))
+                      for r in self.imaging_regions), default=0)
+        return inside < 0.5 * area
 
     def describe(self) -> str:
         """The evidence in words, for the review and the audit (no patient data)."""
@@ -164,22 +164,6 @@ def _fuzzy_kind(words: Sequence[Word], targets: Sequence[_Target], tolerant: boo
     return None
 
 
-def group_lines(words: Iterable[Word]) -> list[list[Word]]:
-    """Words on the same text line, left to right (same band, small horizontal gaps)."""
-    lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.x0, w.y0)):
-        for line in lines:
-            last = line[-1]
-            overlap = min(last.y1, word.y1) - max(last.y0, word.y0)
-            height = max(last.height, word.height, 1)
-            if overlap >= 0.5 * min(last.height, word.height) and word.x0 - last.x1 <= 1.6 * height:
-                line.append(word)
-                break
-        else:
-            lines.append([word])
-    return sorted(lines, key=lambda ln: (ln[0].y0, ln[0].x0))
-
-
 def _is_text(word: Word) -> bool:
     alnum = sum(ch.isalnum() for ch in word.text)
     return alnum >= 2 and word.confidence >= _MIN_TEXT_CONFIDENCE
@@ -195,7 +179,7 @@ def classify_line(line: Sequence[Word], identifiers: Identifiers, targets: Seque
                   evidence: Evidence) -> dict[int, PhiKind]:
     """Index of each identifying word in ``line`` and its kind."""
     found: dict[int, PhiKind] = {}
-    tolerant = evidence.text_expected or any(evidence.outside_imaging(w) for w in line)
+    tolerant = evidence.text_expected
     usable = [i for i, w in enumerate(line) if _plausible(w) or (tolerant and w.text.strip())]
     # 1. exact header values and identifier patterns over the line text (every reading)
     for reading in range(max((len(w.readings) for w in line), default=0)):
@@ -284,112 +268,187 @@ def _adjacent(line: Sequence[Word], left: int, right: int) -> bool:
     return line[right].x0 - line[left].x1 <= 1.2 * max(line[left].height, line[right].height)
 
 
-def _pad(x0: int, y0: int, x1: int, y1: int, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-    pad = max(2, round(0.3 * (y1 - y0)))
-    rows, columns = shape[:2]
-    return max(0, x0 - pad), max(0, y0 - pad), min(columns, x1 + pad), min(rows, y1 + pad)
-
-
-def classify_words(words: Sequence[Word], identifiers: Identifiers, evidence: Evidence,
-                   shape: tuple[int, ...], ink: NDArray[np.bool_] | None = None) -> list[TextRegion]:
-    """Text regions from OCR words: identifying runs (found in any pass), and the rest of the text.
-
-    With ``ink`` (the text strokes of the image) identifying boxes grow over glued glyphs.
-    """
-    targets = _targets(identifiers)
-    regions: list[TextRegion] = []
-    for source in sorted({w.source for w in words}):
-        for line in group_lines(w for w in words if w.source == source):
-            found = classify_line(line, identifiers, targets, evidence)
-            for run in _runs(sorted(found)):
-                kinds = sorted({found[i].value for i in run})
-                x0, y0 = min(line[i].x0 for i in run), min(line[i].y0 for i in run)
-                x1, y1 = max(line[i].x1 for i in run), max(line[i].y1 for i in run)
-                if ink is not None and {found[i] for i in run} & {PhiKind.NAME, PhiKind.PERSON}:
-                    # glued name parts ("MOREAU^CAMILLE" read as "CAMILLE"), on the text's own band
-                    height = int(np.median([line[i].height for i in run]))
-                    middle = int(np.median([(line[i].y0 + line[i].y1) // 2 for i in run]))
-                    x0, x1 = grow_to_ink(x0, middle - height // 2, x1, middle + (height + 1) // 2, ink)
-                box = _pad(x0, y0, x1, y1, shape)
-                regions.append(TextRegion(*box, identifying=True, reason=", ".join(kinds),
-                                          confidence=min(line[i].confidence for i in run)))
-    identifying = list(regions)
-    layers = [[w for w in words if w.source == s] for s in sorted({w.source for w in words})]
-    for line in group_lines(merge_words(layers)):
-        rest = [w for w in line if _is_text(w) and not any(_inside(w, r) for r in identifying)]
-        if rest:
-            box = _pad(min(w.x0 for w in rest), min(w.y0 for w in rest), max(w.x1 for w in rest),
-                       max(w.y1 for w in rest), shape)
-            regions.append(TextRegion(*box, identifying=False, reason="text",
-                                      confidence=min(w.confidence for w in rest)))
-    return regions
-
-
-def _inside(word: Word, region: TextRegion) -> bool:
-    """Whether most of ``word`` lies in ``region``."""
-    ix = min(word.x1, region.x1) - max(word.x0, region.x0)
-    iy = min(word.y1, region.y1) - max(word.y0, region.y0)
-    return ix > 0 and iy > 0 and ix * iy >= 0.5 * max(1, word.width * word.height)
-
-
-def _runs(indices: Sequence[int]) -> list[list[int]]:
-    """Consecutive indices grouped: words next to each other become one box."""
-    runs: list[list[int]] = []
-    for index in indices:
-        if runs and runs[-1][-1] == index - 1:
-            runs[-1].append(index)
-        else:
-            runs.append([index])
-    return runs
-
-
-def detect_text(pixels: NDArray[np.uint8], identifiers: Identifiers,
-                evidence: Evidence | None = None) -> list[TextRegion]:
-    """Burned-in text regions of display pixels, each marked identifying or not (runs OCR)."""
-    words = read_words(pixels)
-    ink = np.maximum(suppress_texture(tophat(pixels, True)), suppress_texture(tophat(pixels, False))) > 0
-    return classify_words(words, identifiers, evidence or Evidence(), pixels.shape, ink)
-
-
-def grow_to_ink(x0: int, y0: int, x1: int, y1: int, ink: NDArray[np.bool_]) -> tuple[int, int]:
-    """The word box's columns grown over glyphs glued to it (a word OCR read only in part).
-
-    Growth stops at the first gap wider than 0.4 of the text height (about a space).
-    """
-    rows, columns = ink.shape
-    band = ink[max(0, y0):min(rows, y1)]
-    if band.size == 0:
-        return x0, x1
-    margin = max(1, round(0.3 * (y1 - y0)))
-    above = ink[max(0, y0 - margin):max(0, y0)].mean(axis=0) > 0.5 if y0 > 0 else np.zeros(columns, bool)
-    below = ink[min(rows, y1):min(rows, y1 + margin)].mean(axis=0) > 0.5 if y1 < rows \
-        else np.zeros(columns, bool)
-    # text has background above or below it; ink on both sides is texture, not a glued glyph
-    profile: NDArray[np.bool_] = np.asarray(band.any(axis=0) & ~(above & below), dtype=bool)
-    gap = max(2, round(0.4 * (y1 - y0)))
-    reach = 8 * (y1 - y0)  # a glued word, not a line of texture
-    left, right = max(0, x0 - reach), min(columns, x1 + reach)
-    while x1 < right:
-        ahead = np.flatnonzero(profile[x1:min(columns, x1 + gap)])
-        if ahead.size == 0:
-            break
-        x1 = min(right, x1 + int(ahead[-1]) + 1)
-    while x0 > left:
-        behind = np.flatnonzero(profile[max(0, x0 - gap):x0])
-        if behind.size == 0:
-            break
-        x0 = max(left, max(0, x0 - gap) + int(behind[0]))
-    return x0, x1
+#: Reasons for removing text that holds no recognised identifier (shown to the clinician).
+SCREEN_TEXT = "screen text"
+UNREADABLE = "unreadable text"
+_OTHER_REASONS = {
+    "text": "text with no identifier recognised",
+    SCREEN_TEXT: "screen text outside the imaging area (not a technical label)",
+    UNREADABLE: "text-like marks that could not be read (covered to be safe)",
+    "institution": "an institution or department name",
+}
+#: OCR pages are scaled so that characters are this tall (px): Tesseract reads screen fonts best so.
+_PAGE_HEIGHT = 22
+_PAGE_BORDER = 12
+#: A second reading (from the plain pixels) is taken when the first one is less sure than this.
+_SURE = 75.0
+#: Unreadable marks in the image area count as text only from this character height (px) on.
+_MIN_HEIGHT = 7
+#: Unreadable marks count as text only on a clean background: at most this share of other strokes.
+_CLEAN = 0.03
 
 
 def reason_words(reason: str) -> str:
     """Plain words for a region's reason (kinds joined by commas)."""
-    if reason == "text":
-        return "text with no identifier recognised"
     parts = []
     for kind in reason.split(", "):
+        if kind in _OTHER_REASONS:
+            parts.append(_OTHER_REASONS[kind])
+            continue
         try:
             parts.append(REASONS[PhiKind(kind)])
         except ValueError:
             parts.append(kind)
     return "; ".join(parts)
+
+
+def _grey(pixels: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    if pixels.ndim == 2:
+        return pixels
+    return np.asarray(pixels.max(axis=2), dtype=np.uint8)
+
+
+def _page(contrast: NDArray[np.uint8], line: TextLine, shape: tuple[int, ...],
+          turn: float) -> tuple[Image.Image, tuple[int, int], float]:
+    """One line as Tesseract reads it best: dark strokes on white, levelled, characters ~22 px tall."""
+    x0, y0, x1, y1 = line.padded(shape, 0.2)
+    crop = contrast[y0:y1, x0:x1].astype(np.float64)
+    top = float(crop.max())
+    floor = 0.3 * top
+    ink = np.clip((crop - floor) * 255.0 / max(1.0, 0.8 * top - floor), 0, 255)
+    page = Image.fromarray(np.subtract(255, ink).astype(np.uint8))
+    scale = float(np.clip(_PAGE_HEIGHT / max(1.0, line.height), 1.0, 6.0))
+    if scale > 1.0:
+        page = page.resize((max(1, round(page.width * scale)), max(1, round(page.height * scale))),
+                           Image.Resampling.BICUBIC)
+    if turn:
+        page = page.rotate(turn, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    framed = Image.new("L", (page.width + 2 * _PAGE_BORDER, page.height + 2 * _PAGE_BORDER), 255)
+    framed.paste(page, (_PAGE_BORDER, _PAGE_BORDER))
+    return framed, (x0, y0), scale
+
+
+def _turns(line: TextLine) -> tuple[float, ...]:
+    """Rotations (degrees, counter-clockwise) that make the line read left to right."""
+    if line.angle == 0:
+        return (0.0,)
+    if abs(line.angle) == 90:
+        return (-90.0, 90.0)
+    return (-line.angle, 180.0 - line.angle)
+
+
+def _to_image(words: tuple[Word, ...], line: TextLine, origin: tuple[int, int], scale: float,
+              source: int) -> list[Word]:
+    """Words of a line's page in image pixels (rotated lines: each word takes the line's box)."""
+    if line.angle != 0:
+        return [Word(line.x0, line.y0, line.x1, line.y1, w.readings, w.confidence, source=source)
+                for w in words]
+    x, y = origin
+    return [Word(x + int((w.x0 - _PAGE_BORDER) / scale), y + int((w.y0 - _PAGE_BORDER) / scale),
+                 x + math.ceil((w.x1 - _PAGE_BORDER) / scale), y + math.ceil((w.y1 - _PAGE_BORDER) / scale),
+                 w.readings, w.confidence, source=source) for w in words]
+
+
+def _confidence(words: Sequence[Word]) -> float:
+    """How sure a reading is: the mean word confidence, weighted by letters and digits read."""
+    weights = [sum(ch.isalnum() for ch in w.text) for w in words]
+    if sum(weights) == 0:
+        return 0.0
+    return sum(w.confidence * k for w, k in zip(words, weights, strict=True)) / sum(weights)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """Every reading OCR made of one line (a list of words per page read)."""
+
+    line: TextLine
+    readings: tuple[tuple[Word, ...], ...]
+
+    @property
+    def confidence(self) -> float:
+        return max((_confidence(r) for r in self.readings), default=0.0)
+
+    def texts(self) -> list[str]:
+        return [w.text for reading in self.readings for w in reading]
+
+    def best(self) -> tuple[Word, ...]:
+        return max(self.readings, key=_confidence, default=())
+
+
+def read_text_lines(pixels: NDArray[np.uint8], lines: Sequence[TextLine],
+                    maps: dict[bool, NDArray[np.uint8]]) -> list[_Reading]:
+    """Read every line (``maps``: the stroke maps); lines read unsurely are read again from the pixels."""
+    grey = _grey(pixels)
+    plain = {True: grey, False: np.subtract(255, grey, dtype=np.uint8)}
+    jobs: list[tuple[int, Image.Image, tuple[int, int], float]] = []
+    for index, line in enumerate(lines):
+        for turn in _turns(line):
+            page, origin, scale = _page(maps[line.light], line, pixels.shape, turn)
+            jobs.append((index, page, origin, scale))
+    results = read_lines([page for _, page, _, _ in jobs])
+    found: list[list[tuple[Word, ...]]] = [[] for _ in lines]
+    for (index, _, origin, scale), words in zip(jobs, results, strict=True):
+        found[index].append(tuple(_to_image(words, lines[index], origin, scale, len(found[index]))))
+    for polarity in (True, False):  # the line's own polarity first, the other one if still unsure
+        again = [i for i, line in enumerate(lines) if line.angle == 0
+                 and max((_confidence(r) for r in found[i]), default=0.0) < _SURE]
+        retry = [(i, _page(plain[lines[i].light == polarity], lines[i], pixels.shape, 0.0)) for i in again]
+        for (i, (_, origin, scale)), words in zip(retry, read_lines([page for _, (page, _, _) in retry]),
+                                                  strict=True):
+            found[i].append(tuple(_to_image(words, lines[i], origin, scale, len(found[i]))))
+    return [_Reading(line, tuple(readings)) for line, readings in zip(lines, found, strict=True)]
+
+
+def _readable(reading: _Reading) -> bool:
+    best = reading.best()
+    letters = sum(sum(ch.isalnum() for ch in w.text) for w in best)
+    return letters >= 2 and _confidence(best) >= _MIN_TEXT_CONFIDENCE
+
+
+def judge(pixels: NDArray[np.uint8], reading: _Reading, identifiers: Identifiers, targets: Sequence[_Target],
+          evidence: Evidence, maps: dict[bool, NDArray[np.uint8]]) -> TextRegion | None:
+    """The region one read line becomes (identifying or not), or None when it is not text at all."""
+    line = reading.line
+    box = line.padded(pixels.shape)
+    kinds: set[str] = set()
+    for words in reading.readings:
+        if words:
+            kinds.update(kind.value for kind in classify_line(list(words), identifiers, targets,
+                                                              evidence).values())
+    texts = reading.texts()
+    if not kinds and institution(texts, identifiers):
+        kinds.add("institution")
+    readable = _readable(reading)
+    if kinds and (readable or reading.confidence >= _MIN_NOISE_CONFIDENCE):
+        return TextRegion(*box, identifying=True, reason=", ".join(sorted(kinds)),
+                          confidence=reading.confidence)
+    furniture = evidence.text_expected and evidence.outside_imaging(line.box)
+    if readable:
+        if furniture and not technical(w.text for w in reading.best()):
+            return TextRegion(*box, identifying=True, reason=SCREEN_TEXT, confidence=reading.confidence)
+        return TextRegion(*box, identifying=False, reason="text", confidence=reading.confidence)
+    if furniture or (line.glyphs >= 4 and line.height >= _MIN_HEIGHT and line.clutter <= _CLEAN):
+        return TextRegion(*box, identifying=True, reason=UNREADABLE, confidence=reading.confidence)
+    return None
+
+
+def _worth_reading(line: TextLine, evidence: Evidence) -> bool:
+    """Whether OCR should read the line: two glyphs in texture inside the image are speckle or anatomy."""
+    if line.glyphs >= 3 or line.clutter <= _CLEAN:
+        return True
+    return evidence.text_expected and evidence.outside_imaging(line.box)
+
+
+def detect_text(pixels: NDArray[np.uint8], identifiers: Identifiers,
+                evidence: Evidence | None = None) -> list[TextRegion]:
+    """Burned-in text regions of display pixels, each marked identifying (to fill) or not."""
+    evidence = evidence or Evidence()
+    maps = stroke_maps(pixels)
+    lines = [line for line in find_lines(pixels, maps) if _worth_reading(line, evidence)]
+    targets = _targets(identifiers)
+    regions = []
+    for reading in read_text_lines(pixels, lines, maps):
+        region = judge(pixels, reading, identifiers, targets, evidence, maps)
+        if region is not None:
+            regions.append(region)
+    return regions

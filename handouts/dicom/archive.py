@@ -14,8 +14,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from takehome.annotations.model import Session
 from takehome.handouts.dicom.errors import SendError
 from takehome.handouts.dicom.export import DicomExport, dicom_objects, state_notes, write_objects
@@ -27,19 +25,8 @@ from takehome.handouts.dicom.send import (
     SendReport,
     send_files,
 )
+from takehome.handouts.folders import outbox_dir
 from takehome.handouts.prepare import load_images
-
-OUTBOX_ENV = "TAKEHOME_DICOM_OUTBOX"
-
-
-def outbox_root() -> Path:
-    """Where unsent objects wait: ``$TAKEHOME_DICOM_OUTBOX``, else ``dicom-outbox`` in takehome's
-    data folder (``$TAKEHOME_DATA_DIR`` or the platform's user data folder)."""
-    configured = os.environ.get(OUTBOX_ENV)
-    if configured:
-        return Path(configured)
-    data = os.environ.get("TAKEHOME_DATA_DIR") or platformdirs.user_data_dir("takehome")
-    return Path(data) / "dicom-outbox"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +58,7 @@ def archive_session(session: Session, pdf: bytes | None, peer: Peer, *,
     loaded = load_images(session, base_dir)
     objects = dicom_objects(session, loaded, pdf)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    folder = (outbox or outbox_root()) / stamp
+    folder = (outbox or outbox_dir()) / stamp
     written = write_objects(objects, folder, state_notes(loaded))
     try:
         report = send_files(list(written.files), peer, calling_ae=calling_ae, timeout=timeout,

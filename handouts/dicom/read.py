@@ -22,6 +22,8 @@ from takehome.annotations.errors import AnnotationError
 from takehome.annotations.model import Crop, KeyImage, Overlay, ReadOnlyShape, Session, Window
 from takehome.handouts.dicom.errors import DicomImportError
 from takehome.handouts.dicom.graphics import ImageGeometry, decode_graphics
+from takehome.handouts.errors import InputError
+from takehome.handouts.study import NOT_IMAGES, folder_files, looks_like_dicom
 
 KOS_CLASS = "1.2.840.10008.5.1.4.1.1.88.59"
 PRESENTATION_STATE_CLASSES = {
@@ -29,8 +31,6 @@ PRESENTATION_STATE_CLASSES = {
     "1.2.840.10008.5.1.4.1.1.11.2": "CSPS",
 }
 _KEY_OBJECT_DESCRIPTION = "113012"
-#: Objects with Rows/Columns that are not images to draw on (segmentations, parametric maps).
-_NOT_IMAGES = {"1.2.840.10008.5.1.4.1.1.66.4", "1.2.840.10008.5.1.4.1.1.30"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +263,7 @@ def scan_study(paths: Iterable[str | os.PathLike[str]], *,
             kos.append((path, ds))
         elif sop_class in PRESENTATION_STATE_CLASSES:
             states.append((path, ds))
-        elif "Rows" in ds and "Columns" in ds and "SOPInstanceUID" in ds and sop_class not in _NOT_IMAGES:
+        elif "Rows" in ds and "Columns" in ds and "SOPInstanceUID" in ds and sop_class not in NOT_IMAGES:
             uid = str(ds.SOPInstanceUID)
             images.setdefault(uid, StudyImage(path, uid, _int(ds.Rows), _int(ds.Columns),
                                               max(1, _int(ds.get("NumberOfFrames"), 1))))
@@ -285,17 +285,6 @@ def scan_study(paths: Iterable[str | os.PathLike[str]], *,
     return StudyObjects(images, tuple(selections), tuple(annotations), tuple(problems))
 
 
-def _looks_dicom(path: Path) -> bool:
-    """A Part 10 file (DICM at byte 128) or a .dcm file: other files of a folder are not reported."""
-    if path.suffix.lower() == ".dcm":
-        return True
-    try:
-        with path.open("rb") as handle:
-            return handle.read(132)[128:132] == b"DICM"
-    except OSError:
-        return False
-
-
 def scan_beside(image_files: Iterable[str | os.PathLike[str]], *,
                 study_instance_uid: str | None = None) -> StudyObjects:
     """Scan the folders that hold a study's image files (a PACS export puts KOS and presentation
@@ -304,19 +293,22 @@ def scan_beside(image_files: Iterable[str | os.PathLike[str]], *,
     for folder in dict.fromkeys(Path(f).parent for f in image_files):
         try:
             files.extend(sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                                and _looks_dicom(p)))
+                                and looks_like_dicom(p)))
         except OSError:
             continue
     return scan_study(files, study_instance_uid=study_instance_uid)
 
 
 def scan_folder(folder: str | os.PathLike[str]) -> StudyObjects:
-    """:func:`scan_study` over every file below ``folder`` (hidden files skipped)."""
+    """:func:`scan_study` over every DICOM file below ``folder`` (hidden files and DICOMDIRs skipped)."""
     root = Path(folder)
     if not root.is_dir():
         raise DicomImportError(f"{root}: no such folder")
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
-    return scan_study(files)
+    try:
+        files = folder_files(root)
+    except InputError as exc:
+        raise DicomImportError(str(exc)) from None
+    return scan_study(p for p in files if looks_like_dicom(p))
 
 
 def _same(a: Overlay, b: Overlay) -> bool:

@@ -65,6 +65,7 @@ _SCHEMA: dict[str, dict[str, Field]] = {
         "sections": Field("sections", "str-list"),
         "words_box": Field("words_box", "bool"),
         "questions": Field("show_questions", "bool"),
+        "imaging_only": Field("imaging_only", "bool"),
     },
     "glossary": {
         "file": Field("glossary", "path"),

@@ -142,6 +142,8 @@ class Template:
     sections: tuple[Section, ...] = DEFAULT_SECTIONS
     words_box: bool = True
     show_questions: bool = True
+    #: print only the imaging area of ultrasound screens (their Sequence of Ultrasound Regions)
+    imaging_only: bool = False
     title: str | None = None
     texts: Mapping[str, TemplateText] = field(default_factory=dict)
     glossary: Path | None = None
@@ -189,6 +191,8 @@ class Template:
             raise InputError(f"{where}: may_change has unknown setting(s) {', '.join(sorted(unknown))}; "
                              f"known: {', '.join(SETTINGS)}")
         object.__setattr__(self, "may_change", frozenset(self.may_change))
+        if not isinstance(self.imaging_only, bool):
+            raise InputError(f"{where}: imaging_only must be true or false, got {self.imaging_only!r}")
         for language in self.texts:
             if language:  # "" holds the [text] table, in the template's own language
                 check_language(language, f"{where}: text.{language}")

@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import platformdirs
-
 from takehome.annotations.input_file import InputFileError, check_path
 from takehome.handouts.errors import InputError
+from takehome.handouts.folders import config_file, templates_dir
 from takehome.handouts.templates.load import load_template_file, template_name
 from takehome.handouts.templates.model import Template, TemplateSource
 
-APP = "takehome"
 DEPARTMENT_ENV = "TAKEHOME_DEPARTMENT_TEMPLATES"
 DEFAULT_TEMPLATE = "standard"
 #: Other spellings people use for built-in names.
@@ -41,12 +39,8 @@ def builtin_folder() -> Path:
 
 
 def user_folder() -> Path:
-    """The clinician's own templates (``<user data dir>/takehome/templates``)."""
-    return Path(platformdirs.user_data_dir(APP)) / "templates"
-
-
-def config_file() -> Path:
-    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+    """The clinician's own templates (``templates`` in takehome's data folder)."""
+    return templates_dir()
 
 
 def department_folder() -> Path | None:

@@ -71,9 +71,32 @@ class NapariHost:
             self._connect()
         self._callbacks.append(callback)
 
+    def show_image(self, image: ImageRef) -> None:
+        """Make the takehome layer holding ``image`` the active, visible one and page to it."""
+        for layer in reversed(self._viewer.layers):
+            refs = self._slices(layer)
+            if image not in refs:
+                continue
+            layer.visible = True
+            self._viewer.layers.selection.active = layer
+            if int(layer.ndim) == 3:
+                dims = self._viewer.dims
+                axis = dims.ndim - 3
+                world = layer.data_to_world([refs.index(image), 0, 0])
+                dims.set_point(axis, float(world[0]))
+            return
+
     def dock(self, widget: QWidget, title: str) -> None:
         """Dock ``widget`` on the right of napari's main window."""
         self._viewer.window.add_dock_widget(widget, name=title, area="right")
+
+    def source_layer(self) -> Any | None:
+        """The takehome image layer whose slice is shown (else the first candidate), or None."""
+        return self._source_layer()
+
+    def slices(self, layer: Any) -> tuple[ImageRef, ...]:
+        """The images of a takehome image layer, slice by slice (empty for other layers)."""
+        return self._slices(layer)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def close(self) -> None:

@@ -11,14 +11,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from takehome.handouts.study import folder_has_dicom, looks_like_dicom
 from takehome.plugin.napari_host.metadata import layer_metadata
-from takehome.plugin.napari_host.series import (
-    LoadedStudy,
-    SeriesStack,
-    folder_has_dicom,
-    load_study,
-    looks_like_dicom,
-)
+from takehome.plugin.napari_host.series import LoadedStudy, SeriesStack, load_study
 
 LayerData = tuple[Any, dict[str, Any], str]
 PathOrPaths = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
@@ -53,7 +48,7 @@ def napari_get_reader(path: PathOrPaths) -> ReaderFunction | None:
 def layer_data(stack: SeriesStack) -> LayerData:
     """The napari (data, kwargs, "image") tuple for one series stack."""
     single = len(stack.images) == 1
-    pixels = stack.pixels[0] if single else stack.pixels
+    pixels = stack.first() if single else stack.pixels
     # The slice axis steps one slice (or frame) at a time, so napari's slider pages every series alike.
     # Rows and columns are scaled by the pixel spacing (mm) when the header gives it, so images keep
     # their true aspect; no units are declared, since napari warns on screen when layers' units differ

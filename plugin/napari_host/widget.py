@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from qtpy.QtCore import QEvent
 from qtpy.QtWidgets import QVBoxLayout, QWidget
 
+from takehome.plugin.images import shared_library
+from takehome.plugin.napari_host.drawings import NapariDrawings
 from takehome.plugin.napari_host.host import NapariHost
 from takehome.plugin.panel import TakehomePanel
 
@@ -15,6 +17,8 @@ if TYPE_CHECKING:
 
 #: Title of the dock widget in napari's window and Plugins menu.
 DOCK_TITLE = "Take-home handout"
+#: napari's key for "mark the image on show as a key image" (the panel's own K)
+MARK_KEY = "K"
 
 
 class TakehomeDockWidget(QWidget):
@@ -27,7 +31,9 @@ class TakehomeDockWidget(QWidget):
         super().__init__(parent)
         self.setObjectName("takehome-napari-dock")
         self.host = NapariHost(napari_viewer)
-        self.panel = TakehomePanel(self.host, self)
+        self.panel = TakehomePanel(self.host, self, library=shared_library())  # decoded once, for both
+        self.drawings = NapariDrawings(self.host, self.panel.store)
+        self.drawings.refresh()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.panel)
@@ -35,6 +41,13 @@ class TakehomeDockWidget(QWidget):
         host = self.host
         # the lambda holds the host, not this widget, so the viewer stops calling into a dead panel
         self.destroyed.connect(lambda *_: host.close())
+        self._viewer = napari_viewer
+        panel = self.panel
+
+        def mark(_viewer: object) -> None:  # K on napari's canvas marks the slice on show, as in the panel
+            panel.toggle_key_image()
+
+        napari_viewer.bind_key(MARK_KEY, mark, overwrite=True)
 
     def event(self, event: QEvent) -> bool:
         """When napari takes the widget out of its dock (the dock's close button), close the panel."""
@@ -48,6 +61,7 @@ class TakehomeDockWidget(QWidget):
 
     def close_panel(self) -> None:
         """Save pending work, stop background work and stop following the viewer."""
+        self._viewer.bind_key(MARK_KEY, None, overwrite=True)
         self.host.close()
         self.panel.close()
 

@@ -1,44 +1,38 @@
 """The standalone viewer's series browser: series list with thumbnails, and a slice view.
 
 The wheel (or Up/Down, Page Up/Down, the slider) steps through the series' images, frame by frame
-for multi-frame images.
+for multi-frame images. Images are decoded off the GUI thread and read ahead in the direction of
+travel; the view (and with it the panel) moves to an image once it is decoded, and a wait longer
+than half a second shows a busy bar.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-import pyqtgraph as pg
 from qtpy.QtCore import QSize, Qt, QTimer, Signal
 from qtpy.QtGui import QIcon, QKeyEvent
-from qtpy.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSlider, QSplitter, QVBoxLayout, QWidget
+from qtpy.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QSlider,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from takehome.annotations.errors import TakehomeError
+from takehome.plugin.canvas import ImageCanvas
 from takehome.plugin.host import ImageRef
-from takehome.plugin.images import ImageLibrary
+from takehome.plugin.images import ImageLibrary, ShownImage
 from takehome.plugin.qtimage import thumbnail
+from takehome.plugin.readahead import ReadAhead
 from takehome.plugin.standalone.study import Series, Study
 
 
-class _SliceViewBox(pg.ViewBox):  # type: ignore[misc]
-    """Wheel scrolls slices instead of zooming (Ctrl+wheel zooms)."""
-
-    def __init__(self, view: SliceView) -> None:
-        super().__init__(invertY=True, lockAspect=True, enableMenu=False)
-        self._view = view
-
-    def wheelEvent(self, ev: Any, axis: Any = None) -> None:
-        if ev.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            super().wheelEvent(ev, axis)
-            return
-        delta = ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y()
-        self._view.step(-1 if delta > 0 else 1)
-        ev.accept()
-
-
 class SliceView(QWidget):
-    """One series' images, one at a time."""
+    """One series' images, one at a time, on the editing canvas: the takehome panel draws on this view
+    (the wheel pages through the series, Ctrl+wheel zooms)."""
 
     #: the shown image changed (ImageRef)
     current_changed = Signal(object)
@@ -46,27 +40,39 @@ class SliceView(QWidget):
     def __init__(self, library: ImageLibrary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._library = library
-        self.graphics = pg.GraphicsView(self)
-        self.graphics.setBackground("#000000")
-        self.viewbox = _SliceViewBox(self)
-        self.graphics.setCentralItem(self.viewbox)
-        self.image_item = pg.ImageItem(axisOrder="row-major")
-        self.viewbox.addItem(self.image_item)
+        self.canvas = ImageCanvas(self)
+        self.canvas.wheel_steps = self.step
+        self.graphics = self.canvas.view
         self.caption = QLabel(self)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setMinimum(0)
         self.slider.valueChanged.connect(self._slider_moved)
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)  # busy, no percentage: one image is being decoded
+        self.busy.setFormat("Loading the image…")
+        self.busy.setTextVisible(True)
+        self.busy.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.busy)
         layout.addWidget(self.slider)
         layout.addWidget(self.caption)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.series: Series | None = None
         self.index = 0
+        self._shown_index: int | None = None  # the image on screen (the wanted one may be decoding)
+        self.ahead = ReadAhead(library, self)
+        self.ahead.ready.connect(self._decoded)
+        self.ahead.failed.connect(self._decode_failed)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(500)
+        self._busy_timer.timeout.connect(lambda: self.busy.setVisible(True))
 
     def set_series(self, series: Series | None, index: int = 0) -> None:
         self.series = series
+        self._shown_index = None
         count = len(series.images) if series is not None else 0
         self.slider.blockSignals(True)
         self.slider.setMaximum(max(0, count - 1))
@@ -75,43 +81,67 @@ class SliceView(QWidget):
         self.show_index(index, reset_view=True)
 
     def current(self) -> ImageRef | None:
-        if self.series is None or not self.series.images:
+        """The image on screen (the one the panel shows too)."""
+        if self.series is None or self._shown_index is None:
             return None
-        return self.series.images[self.index]
+        return self.series.images[self._shown_index]
 
     def step(self, delta: int) -> None:
         if self.series is not None:
             self.show_index(self.index + delta)
 
     def show_index(self, index: int, reset_view: bool = False) -> None:
+        """Go to image ``index``: at once when it is decoded, else as soon as the worker has it."""
         if self.series is None or not self.series.images:
-            self.image_item.clear()
+            self.canvas.set_image(None)
             self.caption.setText("No images")
+            self._shown_index = None
             self.current_changed.emit(None)
             return
         index = max(0, min(index, len(self.series.images) - 1))
-        changed = index != self.index or reset_view
+        direction = 1 if index >= self.index else -1
         self.index = index
         self.slider.blockSignals(True)
         self.slider.setValue(index)
         self.slider.blockSignals(False)
+        shown = self.ahead.request(self.series.images, index, direction)
+        if shown is not None:
+            self._display(index, shown)
+        else:
+            self.caption.setText(f"{self._title(index)} (loading…)")
+            if not self._busy_timer.isActive() and not self.busy.isVisible():
+                self._busy_timer.start()
+
+    def _title(self, index: int) -> str:
+        assert self.series is not None
         ref = self.series.images[index]
         frames = sum(1 for r in self.series.images if r.sop_instance_uid == ref.sop_instance_uid)
         frame = f", frame {ref.frame} of {frames}" if frames > 1 else ""
-        text = f"{self.series.title}: image {index + 1} of {len(self.series.images)}{frame}"
-        try:
-            shown = self._library.show(ref)
-            self.image_item.setImage(np.ascontiguousarray(shown.display.pixels), autoLevels=False,
-                                     levels=(0, 255))
-            if reset_view:
-                self.viewbox.setRange(xRange=(0, shown.display.columns), yRange=(0, shown.display.rows),
-                                      padding=0.02)
-        except TakehomeError as exc:
-            self.image_item.clear()
-            text = f"{text}. This image cannot be shown: {exc}"
+        return f"{self.series.title}: image {index + 1} of {len(self.series.images)}{frame}"
+
+    def _display(self, index: int, shown: ShownImage | None, problem: str = "") -> None:
+        self._busy_timer.stop()
+        self.busy.setVisible(False)
+        text = self._title(index)
+        if shown is None:
+            self.canvas.set_image(None)
+            text = f"{text}. This image cannot be shown: {problem}"
+        elif self.canvas.shown is None or self.canvas.shown.key != shown.key:
+            self.canvas.set_image(shown)  # the panel adds the drawings and its window as it follows
         self.caption.setText(text)
+        changed = index != self._shown_index
+        self._shown_index = index
         if changed:
-            self.current_changed.emit(ref)
+            assert self.series is not None
+            self.current_changed.emit(self.series.images[index])
+
+    def _decoded(self, ref: ImageRef) -> None:
+        if self.series is not None and self.series.images[self.index] == ref:
+            self._display(self.index, self._library.cached(ref) or self._library.show(ref))
+
+    def _decode_failed(self, ref: ImageRef, problem: str) -> None:
+        if self.series is not None and self.series.images[self.index] == ref:
+            self._display(self.index, None, problem)
 
     def _slider_moved(self, value: int) -> None:
         self.show_index(value)
@@ -176,6 +206,7 @@ class SeriesBrowser(QWidget):
         self.slices.set_series(series, len(series.images) // 2 if series is not None else 0)
 
     def show_image(self, ref: ImageRef) -> None:
+        """Go to ``ref`` (its series, then the image)."""
         for row, series in enumerate(self.study.series):
             if ref in series.images:
                 if self.series_list.currentRow() != row:

@@ -12,6 +12,7 @@ from takehome.plugin.standalone.study import Study
 
 Callback = Callable[[ImageRef | None], None]
 Docker = Callable[[QWidget, str], None]
+Mover = Callable[[ImageRef], None]
 
 
 class StandaloneHost(QObject):
@@ -19,10 +20,12 @@ class StandaloneHost(QObject):
 
     current_changed = Signal(object)
 
-    def __init__(self, study: Study, docker: Docker | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, study: Study, docker: Docker | None = None, parent: QObject | None = None,
+                 mover: Mover | None = None) -> None:
         super().__init__(parent)
         self.study = study
         self._docker = docker
+        self._mover = mover
         self._callbacks: list[Callback] = []
         images = study.images
         self._current: ImageRef | None = images[0] if images else None
@@ -42,6 +45,13 @@ class StandaloneHost(QObject):
         else:
             widget.setWindowTitle(title)
             widget.show()
+
+    def show_image(self, image: ImageRef) -> None:
+        """Ask the viewer window to show ``image`` (without a window: show it at once)."""
+        if self._mover is not None:
+            self._mover(image)
+        else:
+            self.set_current(image)
 
     def set_current(self, image: ImageRef | None) -> None:
         """Show ``image``: tell the panel (and anyone listening)."""

@@ -12,9 +12,9 @@ from qtpy.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
 from takehome.annotations.errors import TakehomeError
 from takehome.annotations.model import Session
 from takehome.plugin.images import ImageLibrary
+from takehome.plugin.jobs import shutdown
 from takehome.plugin.messages import describe_error
-from takehome.plugin.panel import TakehomePanel
-from takehome.plugin.preview import wait_for_jobs
+from takehome.plugin.panel import DOCK_WIDTH, TakehomePanel
 from takehome.plugin.standalone.browser import SeriesBrowser
 from takehome.plugin.standalone.host import StandaloneHost
 from takehome.plugin.standalone.study import Study, scan
@@ -74,20 +74,19 @@ class ViewerWindow(QMainWindow):
     def _open_study(self, study: Study) -> None:
         if self.panel is not None:
             self.panel.flush()
-        self.host = StandaloneHost(study, self._dock, self)
+        if self.host is None:
+            self.host = StandaloneHost(study, self._dock, self, mover=self.browser.show_image)
+        else:
+            self.host.study = study  # the panel reloads when the first image of the new study shows
         self.browser.set_study(study)
         self.host.set_current(self.browser.slices.current())
-        if self.panel is None:
-            self.panel = TakehomePanel(self.host)
+        if self.panel is None:  # one panel for every study, drawing on the viewer's own view
+            self.panel = TakehomePanel(self.host, library=self.library, canvas=self.browser.slices.canvas)
             self.host.dock(self.panel, "takehome")
-        else:
-            # a new study: a fresh panel follows the new host
-            old = self.panel
-            self.panel = TakehomePanel(self.host)
-            if self.dock_widget is not None:
-                self.dock_widget.setWidget(self.panel)
-            old.close()
-            old.deleteLater()
+            for action in self.panel.actions():  # the panel's keys (K, tools, undo) work on the view too
+                self.browser.addAction(action)
+        elif not study.series:
+            self.panel.reload_study()
 
     def _dock(self, widget: QWidget, title: str) -> None:
         dock = QDockWidget(title, self)
@@ -96,7 +95,7 @@ class ViewerWindow(QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.resizeDocks([dock], [int(self.width() * 0.6)], Qt.Orientation.Horizontal)
+        self.resizeDocks([dock], [max(DOCK_WIDTH, int(self.width() * 0.3))], Qt.Orientation.Horizontal)
         self.dock_widget = dock
 
     def _browser_changed(self, ref: object) -> None:
@@ -113,9 +112,9 @@ class ViewerWindow(QMainWindow):
         if path:
             self.open_paths([path])
 
-    def closeEvent(self, event: QCloseEvent | None) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.panel is not None:
             self.panel.flush()
             self.panel.preview.shutdown()
-        wait_for_jobs(10000)
+        shutdown()  # the viewer is quitting: cancel background work, wait a second at most
         super().closeEvent(event)

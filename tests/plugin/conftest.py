@@ -55,8 +55,8 @@ def study_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_panel(qtbot: object, study_dir: Path) -> Iterator[Callable[..., tuple[object, object]]]:
     """``make_panel(folder=study_dir)`` -> (StandaloneHost, TakehomePanel), shown on screen."""
+    from takehome.plugin.jobs import wait_for_jobs
     from takehome.plugin.panel import TakehomePanel
-    from takehome.plugin.preview import wait_for_jobs
     from takehome.plugin.standalone import StandaloneHost, scan
 
     def make(folder: Path = study_dir, managed: bool = True) -> tuple[StandaloneHost, TakehomePanel]:

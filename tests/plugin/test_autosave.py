@@ -52,7 +52,7 @@ def test_edits_survive_destroying_the_panel(make_panel, qtbot, study_dir):
     assert again.canvas.overlays == before.key_images[0].overlays
     assert "Restored" in again.messages.text()
     # undo history starts fresh, the work itself is there
-    assert not again.undo_action.isEnabled()
+    assert not again.toolbars.undo_action.isEnabled()
 
 
 def test_autosave_file_name_carries_no_identifier(make_panel, qtbot):

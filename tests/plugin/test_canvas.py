@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from qtpy.QtCore import Qt
+from qtpy.QtGui import QImage
 
 from takehome.annotations.model import Point, ShapeKind, Window
 from takehome.plugin.canvas import Tool
@@ -122,12 +124,12 @@ def test_select_move_resize_delete_with_undo_redo(make_panel, qtbot):
     for expected in (resized, moved):
         qtbot.keyClick(canvas.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert overlays(panel) == (expected,)
-    panel.undo_action.trigger()
+    panel.toolbars.undo_action.trigger()
     assert close(overlays(panel)[0].points[0], Point(10, 10))
-    panel.undo_action.trigger()  # the drawing itself (which also marked the key image)
+    panel.toolbars.undo_action.trigger()  # the drawing itself (which also marked the key image)
     assert panel.session.key_images == ()
     for _ in range(4):
-        panel.redo_action.trigger()
+        panel.toolbars.redo_action.trigger()
     assert overlays(panel) == ()
     assert canvas.overlays == ()
 
@@ -146,7 +148,7 @@ def test_double_click_edits_label_in_place(make_panel, qtbot):
     qtbot.keyClicks(editor, "the spot")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert overlays(panel)[0].label == "the spot"
-    panel.undo_action.trigger()
+    panel.toolbars.undo_action.trigger()
     assert overlays(panel)[0].label == "old"
 
 
@@ -164,10 +166,11 @@ def test_window_level_drag_and_presets(make_panel, qtbot):
     assert window is not None and window.width > 400 and window.center < 40  # right: wider, up: brighter
     assert (canvas.image_item.image != before).any()
     # a CT preset
-    index = next(i for i in range(panel.presets.count()) if panel.presets.itemText(i).startswith("Lung"))
-    panel.presets.activated.emit(index)
+    presets = panel.toolbars.presets
+    index = next(i for i in range(presets.count()) if presets.itemText(i).startswith("Lung"))
+    presets.activated.emit(index)
     assert panel.session.key_images[0].window == Window(-600, 1500)
-    panel.undo_action.trigger()
+    panel.toolbars.undo_action.trigger()
     assert panel.session.key_images[0].window == window
 
 
@@ -175,7 +178,7 @@ def test_mark_key_image_shortcut_toggles(make_panel, qtbot):
     _host, panel = make_panel()
     qtbot.keyClick(panel.canvas.view, "K")
     assert len(panel.session.key_images) == 1
-    assert panel.mark_action.isChecked()
+    assert panel.toolbars.mark_action.isChecked()
     qtbot.keyClick(panel.canvas.view, "K")
     assert panel.session.key_images == ()
     qtbot.keyClick(panel.canvas.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -185,7 +188,7 @@ def test_mark_key_image_shortcut_toggles(make_panel, qtbot):
 def test_crop_to_view_prints_what_is_zoomed(make_panel, qtbot):
     _host, panel = make_panel()
     canvas = panel.canvas
-    canvas.viewbox.setRange(xRange=(20, 50), yRange=(10, 40), padding=0)
+    canvas.viewbox.setRange(xRange=(32, 44), yRange=(20, 32), padding=0)
     qtbot.wait(10)
     x, y, width, height = canvas.visible_region()
     assert width < 80 and height < 64  # zoomed in
@@ -199,10 +202,44 @@ def test_crop_to_view_prints_what_is_zoomed(make_panel, qtbot):
     qtbot.keyClick(canvas.view, "C", Qt.KeyboardModifier.ShiftModifier)
     assert panel.session.key_images[0].crop is None
     assert not canvas.crop_item.isVisible()
-    panel.undo_action.trigger()
+    panel.toolbars.undo_action.trigger()
     assert panel.session.key_images[0].crop == crop
     # the whole image in view: no crop
     canvas.viewbox.setRange(xRange=(-5, 85), yRange=(-5, 69), padding=0)
     qtbot.wait(10)
     panel.crop_to_view()
     assert panel.session.key_images[0].crop is None
+
+
+def _label_pixels(qtbot, canvas, shown, start: float, end: float) -> int:
+    """Cyan pixels on screen for a labelled cyan line from x=start to x=end across the image."""
+    from takehome.annotations.model import Overlay
+
+    line = Overlay(ShapeKind.LINE, (Point(start, 32), Point(end, 32)), label="long label text",
+                   color="#00e5ff")
+    canvas.set_image(shown, (line,))
+    qtbot.wait(20)
+    image = canvas.view.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    width, height = image.width(), image.height()
+    data = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes()).reshape(
+        height, image.bytesPerLine() // 4, 4)[:, :width]
+    blue, green, red = data[..., 0].astype(int), data[..., 1].astype(int), data[..., 2].astype(int)
+    return int(((red < 90) & (green > 170) & (blue > 200)).sum())
+
+
+def test_a_line_label_at_the_right_edge_stays_inside_the_image(qtbot, study_dir) -> None:
+    from takehome.plugin.canvas import ImageCanvas
+    from takehome.plugin.images import ImageLibrary
+    from takehome.plugin.standalone import StandaloneHost, scan
+
+    shown = ImageLibrary().show(StandaloneHost(scan([study_dir])).study_images()[0], None)
+    canvas = ImageCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(320, 520)  # the image fills the width: beyond its right edge nothing is on screen
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    columns = shown.display.columns
+    middle = _label_pixels(qtbot, canvas, shown, 8, 32)
+    edge = _label_pixels(qtbot, canvas, shown, columns - 24, columns)
+    assert middle > 200  # the line and its whole label
+    assert edge >= 0.9 * middle, (edge, middle)  # the label moved inside, not cut off

@@ -192,9 +192,9 @@ def test_redact_area_action_and_removing_a_detection_box_dismisses_it(make_panel
 
 
 def test_without_tesseract_export_fails_closed_with_a_clear_message(make_panel, qtbot, tmp_path, monkeypatch):
-    import pytesseract
+    from takehome.handouts.deid import ocr
 
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract-here"))
+    monkeypatch.setattr(ocr, "tessdata_dir", lambda: None)
     _host, panel = make_panel()
     qtbot.waitUntil(lambda: "could not be checked" in panel.messages.text(), timeout=10000)
     assert "Tesseract" in panel.messages.text()
@@ -204,3 +204,20 @@ def test_without_tesseract_export_fails_closed_with_a_clear_message(make_panel, 
         panel.export_pdf(out)
     assert "Nothing was exported" in refused.args[0] and not out.exists()
     assert not panel.deid.detecting() and audit_lines() == []
+
+
+def test_marking_an_image_starts_its_check(make_panel, palette_study, qtbot):
+    """An image marked as a key image is checked at once, even when it is not on the canvas."""
+    from takehome.annotations.model import KeyImage
+    from takehome.plugin.edits import add_key_image
+
+    ds = pydicom.dcmread(palette_study / "us.dcm")
+    ds.SOPInstanceUID = pydicom.uid.generate_uid()
+    ds.save_as(palette_study / "us-second.dcm")
+    _host, panel = make_panel(palette_study)
+    other = next(p for p in sorted(palette_study.glob("*.dcm")) if str(p) != panel.focus.file)
+    ds = pydicom.dcmread(other, stop_before_pixels=True)
+    marked = KeyImage(str(ds.SOPInstanceUID), str(other), int(ds.Rows), int(ds.Columns))
+    with qtbot.waitSignal(panel.deid.detected, timeout=OCR_TIMEOUT,
+                          check_params_cb=lambda state: state[0] == marked.sop_instance_uid):
+        panel.store.edit(add_key_image(panel.session, marked), "Mark key image")

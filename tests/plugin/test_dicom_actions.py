@@ -61,9 +61,9 @@ def test_opening_a_study_with_kos_and_gsps_offers_the_import(make_panel, study_d
     assert actions.menu.actions() == [actions.import_action, actions.send_action]
     panel.grab().save(str(study_dir.parent / "import.png"))
 
-    panel.undo_action.trigger()  # one undoable step
+    panel.toolbars.undo_action.trigger()  # one undoable step
     assert panel.session.key_images == ()
-    panel.redo_action.trigger()
+    panel.toolbars.redo_action.trigger()
     actions.import_action.trigger()  # again: nothing new
     assert "already in the handout" in panel.messages.text()
 

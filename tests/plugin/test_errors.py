@@ -13,10 +13,12 @@ from ..conftest import make_dataset  # noqa: TID252 (the shared fixtures module)
 from .mouse import drag
 
 
-def test_empty_study_says_so(make_panel, tmp_path):
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    _host, panel = make_panel(empty)
+def test_empty_study_says_so(qtbot):
+    from takehome.plugin.panel import TakehomePanel
+    from takehome.plugin.standalone import StandaloneHost, Study
+
+    panel = TakehomePanel(StandaloneHost(Study(())))  # docked before any study is open
+    qtbot.addWidget(panel)
     assert panel.messages.level == "warning"
     assert "no images" in panel.messages.text()
     assert panel.canvas.shown is None

@@ -52,7 +52,7 @@ def test_paste_tick_attach_edit_remove(make_panel, qtbot):
     qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)
     assert [e.text for e in panel.session.key_images[0].excerpts] == [
         "There is a 4 cm fluid-filled sac (cyst) in the liver."]
-    panel.undo_action.trigger()
+    panel.toolbars.undo_action.trigger()
     assert len(panel.session.key_images[0].excerpts) == 2
 
 
@@ -67,5 +67,5 @@ def test_report_typing_is_one_undo_step(make_panel, qtbot):
     editor.flush()
     assert panel.session.report_text == "The liver is normal. Kidneys fine."
     assert editor.sentences.count() == 2
-    panel.undo_action.trigger()
+    panel.toolbars.undo_action.trigger()
     assert panel.session.report_text == ""

@@ -13,7 +13,7 @@ from qtpy.QtCore import QPoint, Qt
 from qtpy.QtPrintSupport import QPrinter
 from qtpy.QtWidgets import QCheckBox, QComboBox, QLineEdit
 
-from takehome.plugin.preview import wait_for_jobs
+from takehome.plugin.jobs import wait_for_jobs
 
 from ..conftest import FAKE_PATIENT  # noqa: TID252 (the shared fixtures module)
 from .test_output import render_pdf_file
@@ -73,7 +73,7 @@ def test_large_print_and_spanish_reach_preview_export_and_print(make_panel, qtbo
         pass
     before = blocker.args[0].pdf
     assert "Picture 1 of 2" in pdf_text(before) and min(body_sizes(before)) < 14
-    panel.tabs.setCurrentWidget(panel.handout)
+    panel.show_tab(panel.handout)
     settings = panel.handout.settings
     large = settings.editor("large_print")
     assert isinstance(large, QCheckBox) and large.isEnabled() and not large.isChecked()

@@ -10,7 +10,7 @@ from qtpy.QtWidgets import QVBoxLayout, QWidget
 
 from takehome.plugin.messages import MessageBar
 from takehome.plugin.panel import NO_IMAGES, TakehomePanel
-from takehome.plugin.standalone import StandaloneHost, scan
+from takehome.plugin.standalone import StandaloneHost, Study, scan
 
 from .conftest import write_study
 
@@ -55,9 +55,7 @@ def test_message_text_is_dark_on_light_under_a_dark_theme(qtbot) -> None:  # typ
 
 
 def test_no_images_warning_goes_once_the_study_loads(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    empty = tmp_path / "nothing-open"
-    empty.mkdir()
-    host = StandaloneHost(scan([empty]))
+    host = StandaloneHost(Study(()))
     panel = TakehomePanel(host)  # docked before any study is open (napari before File > Open)
     qtbot.addWidget(panel)
     panel.show()
@@ -71,3 +69,16 @@ def test_no_images_warning_goes_once_the_study_loads(qtbot, tmp_path: Path) -> N
     panel.messages.show_message("Handout saved.", "info")
     panel.reload_study()
     assert panel.messages.text() == "Handout saved."
+
+
+def test_a_longer_message_does_not_move_the_panel_below(make_panel, qtbot) -> None:  # type: ignore[no-untyped-def]
+    _host, panel = make_panel()
+    panel.messages.show_message("Saved.", "info")
+    qtbot.wait(10)
+    before = panel.canvas.mapTo(panel, panel.canvas.rect().topLeft()), panel.canvas.size()
+    long = " ".join(["Export refused: key image 1 has 3 text region(s) neither redacted nor dismissed."] * 8)
+    panel.messages.show_message(long, "error")
+    qtbot.wait(10)
+    after = panel.canvas.mapTo(panel, panel.canvas.rect().topLeft()), panel.canvas.size()
+    assert after == before
+    assert panel.messages.text() == long  # all of it is there (the bar scrolls), nothing cut

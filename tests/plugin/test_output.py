@@ -15,7 +15,7 @@ from qtpy.QtWidgets import QPushButton
 from takehome.annotations.model import Point
 from takehome.plugin.canvas import Tool
 from takehome.plugin.export import SUGGESTED_NAME
-from takehome.plugin.preview import Job, start_job, wait_for_jobs
+from takehome.plugin.jobs import Job, start_job, wait_for_jobs
 
 from ..conftest import FAKE_PATIENT  # noqa: TID252 (the shared fixtures module)
 from .mouse import drag
@@ -179,7 +179,7 @@ def test_export_dialog_suggests_a_name_without_identifiers(make_panel, qtbot, tm
 
     _when_modal(QFileDialog, answer)
     with qtbot.waitSignal(panel.output.exported, timeout=30000):
-        panel.export_action.trigger()
+        panel.toolbars.export_action.trigger()
     assert seen == [str(tmp_path / SUGGESTED_NAME)]
     assert (tmp_path / SUGGESTED_NAME).is_file()
 
@@ -196,6 +196,6 @@ def test_print_dialog_cancelled_prints_nothing(make_panel, qtbot):
         dialog.close()  # the window's close button: same as Cancel
 
     _when_modal(QPrintDialog, close_it)
-    panel.print_action.trigger()
+    panel.toolbars.print_action.trigger()
     assert shown == [True]
     assert not panel.output.busy()

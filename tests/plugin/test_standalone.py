@@ -14,7 +14,7 @@ from qtpy.QtWidgets import QApplication
 
 from takehome.handouts.sample import demo_session, sample_files
 from takehome.plugin.host import Host
-from takehome.plugin.preview import wait_for_jobs
+from takehome.plugin.jobs import wait_for_jobs
 from takehome.plugin.standalone import StandaloneHost, scan
 from takehome.plugin.standalone.window import ViewerWindow
 
@@ -61,18 +61,28 @@ def test_opens_folder_with_series_browser_and_docked_panel(window, qtbot, tmp_pa
     panel = window.panel
     slices = browser.slices
     start = slices.index
+
+    def on_screen(index: int) -> None:  # images are decoded off the GUI thread: wait for it
+        wanted = slices.series.images[index]
+        qtbot.waitUntil(lambda: slices.current() == wanted, timeout=5000)
+
+    on_screen(start)
     assert panel.focus == window.host.current_image() == slices.current()
     # the wheel pages through the series; the panel follows
     wheel(slices.graphics.viewport(), down=True)
     assert slices.index == start + 1
+    on_screen(start + 1)
     assert panel.focus == slices.current()
     assert panel.canvas.shown.key == (slices.current().sop_instance_uid, slices.current().frame)
     wheel(slices.graphics.viewport(), down=False)
     assert slices.index == start
+    on_screen(start)
     # the multi-frame series: frames are images to scroll through
     browser.series_list.setCurrentRow(1)
+    on_screen(1)
     assert slices.current().frame == 2  # opens in the middle
     qtbot.keyClick(slices, Qt.Key.Key_Down)
+    on_screen(2)
     assert slices.current().frame == 3
     assert "frame 3 of 3" in slices.caption.text()
     assert panel.focus.frame == 3
@@ -97,8 +107,8 @@ def test_missing_path_and_non_dicom_folder_show_messages(window, qtbot, tmp_path
     junk.mkdir()
     (junk / "a.txt").write_text("hello")
     window.open_paths([junk])
-    assert window.panel.messages.level == "warning"
-    assert "No DICOM images" in window.panel.messages.text()
+    assert window.panel.messages.level == "error"
+    assert "holds no DICOM files" in window.panel.messages.text()
 
 
 def test_takehome_viewer_command_runs(tmp_path):
@@ -112,3 +122,57 @@ def test_takehome_viewer_command_runs(tmp_path):
     assert "Traceback" not in done.stderr
     image = QImage(str(shot))
     assert image.width() > 800 and image.height() > 500
+
+
+def test_k_in_the_viewer_and_a_thumbnail_click_keep_viewer_and_panel_together(window, qtbot, tmp_path):
+    write_study(tmp_path / "study", images=6)
+    window.open_paths([tmp_path / "study"])
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    slices, panel = window.browser.slices, window.panel
+    images = slices.series.images
+    for index in (1, 4):
+        slices.show_index(index)
+        qtbot.waitUntil(lambda index=index: slices.current() == images[index], timeout=5000)
+        slices.setFocus()
+        qtbot.keyClick(slices, "K")  # in the viewer, not the panel
+    assert [k.sop_instance_uid for k in panel.session.key_images] == [images[1].sop_instance_uid,
+                                                                      images[4].sop_instance_uid]
+    strip = panel.strip
+    strip.itemClicked.emit(strip.item(0))  # the first thumbnail: the viewer goes there too
+    qtbot.waitUntil(lambda: slices.current() == images[1], timeout=5000)
+    assert panel.focus == images[1] == window.host.current_image()
+    assert strip.currentRow() == 0
+
+
+def test_the_viewer_view_is_the_editing_canvas(window, qtbot, tmp_path):
+    from takehome.annotations.model import Point, ShapeKind
+
+    from .mouse import drag
+
+    write_study(tmp_path / "study", images=4)
+    window.open_paths([tmp_path / "study"])
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    slices, panel = window.browser.slices, window.panel
+    qtbot.waitUntil(lambda: slices.current() is not None, timeout=5000)
+    canvas = slices.canvas
+    assert panel.canvas is canvas and not panel.isAncestorOf(canvas)  # one image on screen
+    canvas.view.setFocus()
+    qtbot.keyClick(canvas.view, "A")  # the panel's tool keys work on the viewer's view
+    drag(canvas.view.viewport(), canvas.image_to_widget(Point(10, 12)), canvas.image_to_widget(Point(50, 40)))
+    qtbot.keyClicks(canvas.label_editor, "here")
+    qtbot.keyClick(canvas.label_editor, Qt.Key.Key_Return)
+    (image,) = panel.session.key_images
+    assert image.sop_instance_uid == slices.current().sop_instance_uid
+    assert [(o.kind, o.label) for o in image.overlays] == [(ShapeKind.ARROW, "here")]
+    wheel(canvas.view.viewport(), down=True)  # the wheel pages; the drawing stays with its image
+    qtbot.waitUntil(lambda: slices.current() == slices.series.images[slices.index], timeout=5000)
+    assert canvas.overlays == ()
+    wheel(canvas.view.viewport(), down=False)
+    qtbot.waitUntil(lambda: slices.current() == slices.series.images[slices.index], timeout=5000)
+    assert [o.label for o in canvas.overlays] == ["here"]

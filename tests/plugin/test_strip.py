@@ -48,7 +48,7 @@ def test_reorder_by_drag_model_move_and_keys_and_remove(make_panel, qtbot):
     panel.strip.setCurrentRow(0)
     qtbot.keyClick(panel.strip, Qt.Key.Key_Delete)
     assert [k.key for k in panel.session.key_images] == [keys[0], keys[2]]
-    panel.undo_action.trigger()
+    panel.toolbars.undo_action.trigger()
     assert [k.key for k in panel.session.key_images] == [keys[1], keys[0], keys[2]]
 
 

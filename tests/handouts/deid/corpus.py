@@ -1,8 +1,11 @@
 """A de-identification test corpus: images with known identifiers in the header, the pixels and the text.
 
-Real ultrasound screens from pydicom's test files (their burned-in identifiers labelled by hand) and
-synthetic images with fake identifiers burned in with different fonts, sizes, colours, positions and
-backgrounds, with and without the Burned In Annotation flag (sometimes wrongly "NO"). Each planted
+Real ultrasound screens from pydicom's test files and deid-data's vendor screens (their burned-in
+identifiers labelled by hand); synthetic images with fake identifiers burned in with different fonts,
+sizes, colours, positions and backgrounds, with and without the Burned In Annotation flag (sometimes
+wrongly "NO"); hard cases (bold banners, rotated and vertical text, faint grey on grey, red on grey
+tissue, text in speckle, names and record numbers that are not in the header, institution
+abbreviations); and text-free textured images (CT, MR, echo) where nothing may be found. Each planted
 text keeps its ink mask, so detection recall and over-redaction can be measured exactly.
 """
 
@@ -25,7 +28,7 @@ from pydicom.uid import (
 )
 
 from takehome.annotations.model import Excerpt, KeyImage, Overlay, Point, Session, ShapeKind
-from takehome.handouts.deid.ocr import tophat
+from takehome.handouts.deid.lines import strokes
 from takehome.handouts.display import render
 from tests.conftest import base_dataset
 
@@ -157,7 +160,8 @@ def _draw(pixels: NDArray[np.uint8], text: str, xy: tuple[int, int], font_name: 
     fill: tuple[int, int, int] | int = colour if image.mode == "RGB" else max(colour)
     draw.text(xy, text, font=font, fill=fill)
     change = np.abs(np.asarray(image, dtype=np.int16) - before)
-    ink = (change.max(axis=-1) if change.ndim == 3 else change) > 40
+    change = change.max(axis=-1) if change.ndim == 3 else change
+    ink = change > min(40, 0.5 * int(change.max()))
     x0, y0, x1, y1 = (int(v) for v in draw.textbbox(xy, text, font=font))
     return np.asarray(image), Planted(text, (x0, y0, x1, y1), ink, identifying)
 
@@ -271,12 +275,12 @@ def real_images() -> list[CorpusImage]:
         path = Path(get_testdata_file(name, download=False) or "")
         ds = pydicom.dcmread(path)
         pixels = render(ds, 1).pixels
-        strokes = tophat(pixels, True) >= 80
+        ink_map = np.maximum(strokes(pixels, True), strokes(pixels, False)) >= 40
         planted = []
         for text, (x0, y0, x1, y1), identifying in [
                 *((t, b, True) for t, b in labels), *((t, b, False) for t, b in REAL_TECHNICAL[name])]:
-            ink = np.zeros(strokes.shape, dtype=bool)
-            ink[y0:y1, x0:x1] = strokes[y0:y1, x0:x1]
+            ink = np.zeros(ink_map.shape, dtype=bool)
+            ink[y0:y1, x0:x1] = ink_map[y0:y1, x0:x1]
             planted.append(Planted(text, (x0, y0, x1, y1), ink, identifying))
         leak = [t for t, _ in labels] + [str(ds.PatientID)]
         if ds.get("InstitutionName"):
@@ -307,3 +311,179 @@ def session_for(images: list[CorpusImage], patient: FakePatient | None) -> Sessi
                              excerpts=excerpts, overlays=overlays))
     title = f"Results for {patient.given} {patient.family}" if patient else "Your results"
     return Session(key_images=tuple(keys), title=title)
+
+
+def _draw_turned(pixels: NDArray[np.uint8], text: str, centre: tuple[int, int], font_name: str | None,
+                 size: int, colour: tuple[int, int, int], angle: float,
+                 identifying: bool | None) -> tuple[NDArray[np.uint8], Planted]:
+    """``text`` drawn turned by ``angle`` degrees (counter-clockwise) around ``centre``."""
+    font = _font(font_name, size)
+    probe = ImageDraw.Draw(Image.new("L", (1, 1)))
+    _, _, x1, y1 = (int(v) for v in probe.textbbox((0, 0), text, font=font))
+    layer = Image.new("L", (x1 + 8, y1 + 8), 0)
+    ImageDraw.Draw(layer).text((4, 4), text, font=font, fill=255)
+    layer = layer.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
+    alpha = np.zeros(pixels.shape[:2], dtype=np.float64)
+    left, top = centre[0] - layer.width // 2, centre[1] - layer.height // 2
+    alpha[top:top + layer.height, left:left + layer.width] = np.asarray(layer, dtype=np.float64) / 255
+    paint = np.array(colour if pixels.ndim == 3 else max(colour), dtype=np.float64)
+    weight = alpha[..., None] if pixels.ndim == 3 else alpha
+    out = np.clip(pixels * (1 - weight) + paint * weight, 0, 255).astype(np.uint8)
+    ink = alpha > 0.3
+    ys, xs = np.nonzero(ink)
+    return out, Planted(text, (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1), ink,
+                        identifying)
+
+
+def _us_regions(ds: Dataset, box: tuple[int, int, int, int]) -> None:
+    region = Dataset()
+    region.RegionSpatialFormat = 1
+    region.RegionDataType = 1
+    region.RegionLocationMinX0, region.RegionLocationMinY0 = box[0], box[1]
+    region.RegionLocationMaxX1, region.RegionLocationMaxY1 = box[2] - 1, box[3] - 1
+    ds.SequenceOfUltrasoundRegions = [region]
+
+
+SANS, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
+#: People and numbers that are not in any header (the screen shows someone else's name or record).
+OTHERS = ("WHITFIELD, JANE", "Sonographer: K. Marchetti", "MRN 55821", "Ref 7730-1142")
+
+
+def hard_images(directory: Path, seed: int = 11) -> list[CorpusImage]:
+    """Screens of every hard kind: bold, rotated, vertical, faint, coloured, in speckle, not in the header."""
+    rng = np.random.default_rng(seed)
+    images = []
+    specs = ["banner", "turned", "faint", "tissue", "others"]
+    for index, kind in enumerate(specs):
+        patient = PATIENTS[index % len(PATIENTS)]
+        rows, columns = (600, 800)
+        planted: list[Planted] = []
+        modality, sop, flag = "US", UltrasoundImageStorage, "YES"
+        region: tuple[int, int, int, int] | None = (120, 60, 700, 560)
+        if kind == "banner":  # bold 18-20 px white text on a coloured bar above the fan
+            pixels = _background("us", rows, columns, rng)
+            pixels[:34] = (28, 40, 96)
+            x = 8
+            for text in (f"{patient.family.upper()}, {patient.given.upper()}", patient.patient_id,
+                         patient.study.strftime("%d/%m/%Y")):
+                pixels, item = _draw(pixels, text, (x, 6), BOLD, int(rng.choice([18, 19, 20])),
+                                     (255, 255, 255), True)
+                planted.append(item)
+                x = item.box[2] + 30
+            pixels, item = _draw(pixels, "C5-1  MI 0.9", (8, 44), SANS, 13, (220, 220, 220), False)
+            planted.append(item)
+        elif kind == "turned":  # vertical along the left edge, rotated 30 degrees on a CT capture
+            pixels = np.stack([_background("ct", rows, columns, rng)] * 3, axis=-1)
+            pixels, item = _draw_turned(pixels, patient.patient_id, (20, 300), "DejaVuSans.ttf", 16,
+                                        (255, 255, 255), 90, True)
+            planted.append(item)
+            pixels, item = _draw_turned(pixels, f"{patient.given} {patient.family}", (560, 90),
+                                        "DejaVuSans.ttf", 18, (255, 255, 0), 30, True)
+            planted.append(item)
+            pixels, item = _draw(pixels, "L4-L5", (700, 560), SANS, 15, (255, 255, 255), False)
+            planted.append(item)
+            modality, sop, flag, region = "OT", SecondaryCaptureImageStorage, "NO", None
+        elif kind == "faint":  # grey on grey application window: contrast of about 25 grey levels
+            pixels = np.full((rows, columns, 3), 104, dtype=np.uint8)
+            pixels[80:560, 160:760] = _background("ct", 480, 600, rng)[..., None]
+            faint = ((12, f"{patient.family}, {patient.given}"), (40, patient.birth.strftime("%d/%m/%Y")))
+            for y, text in faint:
+                pixels, item = _draw(pixels, text, (10, y), "DejaVuSans.ttf", 15, (130, 130, 130), True)
+                planted.append(item)
+            modality, sop, flag, region = "OT", SecondaryCaptureImageStorage, None, (160, 80, 760, 560)
+        elif kind == "tissue":  # red text on the grey speckle, white text inside the speckle
+            pixels = _background("us", rows, columns, rng)
+            pixels, item = _draw(pixels, patient.family.upper(), (330, 260), "DejaVuSans.ttf", 17,
+                                 (230, 30, 30), True)
+            planted.append(item)
+            pixels, item = _draw(pixels, patient.accession, (300, 380), "DejaVuSans-Bold.ttf", 16,
+                                 (255, 255, 255), True)
+            planted.append(item)
+            pixels, item = _draw(pixels, "RT KIDNEY", (330, 470), SANS, 15, (255, 255, 255), False)
+            planted.append(item)
+        else:  # names and numbers not in the header, an institution abbreviation, a department
+            pixels = _background("us", rows, columns, rng)
+            initials = "".join(w[0] for w in patient.institution.split() if w[0].isupper())
+            texts = [*OTHERS, f"{initials} Radiology Dept"]
+            for number, text in enumerate(texts):
+                y = 8 + 22 * number if number < 3 else rows - 30 - 22 * (number - 3)
+                pixels, item = _draw(pixels, text, (8, y), "DejaVuSans.ttf", 14, (230, 230, 230), True)
+                planted.append(item)
+            pixels, item = _draw(pixels, "Depth 16 cm", (690, 10), SANS, 13, (230, 230, 230), False)
+            planted.append(item)
+        ds = _dataset(pixels, modality, sop, patient, flag)
+        if region is not None and modality == "US":
+            _us_regions(ds, region)
+        path = directory / f"hard-{kind}.dcm"
+        ds.save_as(path, enforce_file_format=True)
+        # the department's own name is an ordinary word: the institution's initials identify it
+        leak = [p.text.replace(" Radiology Dept", "") for p in planted if p.identifying]
+        leak += patient.header_values()
+        images.append(CorpusImage(path, path.stem, patient, planted, leak))
+    return images
+
+
+def text_free_images(directory: Path, seed: int = 5) -> list[Path]:
+    """Textured images with no text at all: CT slices with bone, MR slices, echo sectors."""
+    rng = np.random.default_rng(seed)
+    paths = []
+    for number in range(3):
+        yy, xx = np.mgrid[0:512, 0:512]
+        ct = _background("ct", 512, 512, rng).astype(np.float64)
+        for _ in range(6):  # bone: bright rings and blobs with trabecular noise
+            cx, cy, r = rng.integers(150, 360), rng.integers(150, 360), rng.integers(10, 40)
+            ring = np.abs(np.hypot(xx - cx, yy - cy) - r) < rng.integers(2, 6)
+            ct[ring] = 230 + rng.normal(0, 10, int(ring.sum()))
+        ct += rng.normal(0, 6 + 6 * number, ct.shape)
+        mr = 90 + 50 * np.sin(xx / (9 + 3 * number)) * np.cos(yy / (13 + number))
+        mr += rng.normal(0, 10, (512, 512))
+        mr *= np.hypot(xx - 256, yy - 256) < 220
+        echo = _background("us", 480, 640, rng)
+        for name, pixels, modality, sop in (
+                ("ct", ct, "CT", SecondaryCaptureImageStorage),
+                ("mr", mr, "MR", SecondaryCaptureImageStorage), ("echo", echo, "US", UltrasoundImageStorage)):
+            ds = _dataset(np.clip(pixels, 0, 255).astype(np.uint8), modality, sop, PATIENTS[number], None)
+            path = directory / f"textfree-{name}-{number}.dcm"
+            ds.save_as(path, enforce_file_format=True)
+            paths.append(path)
+    return paths
+
+
+#: deid-data's real vendor screens: burned-in identifiers labelled by hand (text, box x0 y0 x1 y1).
+DEID_DATA_LABELS: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {
+    "ultrasounds/RGB_IMAGE.dcm": [
+        ("ZZZDOWNTIME,MARY", (2, 4, 230, 28)), ("00047431395", (2, 32, 140, 54)),
+        ("8:48:26 AM 4/14/2020", (503, 4, 719, 28)), ("120907058", (774, 4, 884, 28)),
+        ("CCHS CLEVELAND CLINIC", (503, 32, 771, 54)),
+    ],
+}
+
+
+def deid_data_file(name: str) -> Path | None:
+    """A file shipped by the deid-data package, or None when the package is not installed."""
+    try:
+        import deid_data
+    except ImportError:
+        return None
+    path = Path(deid_data.__file__).parent / "data" / name
+    return path if path.is_file() else None
+
+
+def deid_data_images() -> list[CorpusImage]:
+    """deid-data's vendor ultrasound screens with their burned-in identifiers labelled."""
+    images = []
+    for name, labels in DEID_DATA_LABELS.items():
+        path = deid_data_file(name)
+        if path is None:
+            continue
+        ds = pydicom.dcmread(path)
+        pixels = render(ds, 1).pixels
+        ink_map = np.maximum(strokes(pixels, True), strokes(pixels, False)) >= 40
+        planted = []
+        for text, (x0, y0, x1, y1) in labels:
+            ink = np.zeros(ink_map.shape, dtype=bool)
+            ink[y0:y1, x0:x1] = ink_map[y0:y1, x0:x1]
+            planted.append(Planted(text, (x0, y0, x1, y1), ink, True))
+        leak = [w for text, _ in labels for w in text.replace(",", " ").split() if len(w) >= 3]
+        images.append(CorpusImage(path, Path(name).stem, None, planted, leak))
+    return images

@@ -70,3 +70,22 @@ def test_boxes_clip_to_the_image_and_ignore_dismissed() -> None:
     boxes = [Redaction(190, 90, 50, 50), Redaction(0, 0, 10, 10, status=RedactionStatus.DISMISSED)]
     out = apply_redactions(PIXELS, boxes)
     assert (out[90:, 190:] == 0).all() and (out[:10, :10] == 200).all()
+
+
+def test_a_template_can_print_only_the_imaging_area_of_an_ultrasound_screen() -> None:
+    from pydicom.data import get_testdata_file
+
+    from takehome.annotations.model import Crop, Session
+    from takehome.handouts.errors import InputError
+    from takehome.handouts.prepare import key_image_from_file, load_images, prepare_content
+    from takehome.handouts.templates import Template
+
+    key, _ = key_image_from_file(get_testdata_file("examples_palette.dcm", download=False))
+    session = Session(key_images=(key,))
+    loaded = load_images(session)
+    content, _ = prepare_content(session, loaded, Template(imaging_only=True), redact="none")
+    assert content.images[0].crop == Crop(120, 60, 680, 290)  # the regions, clipped to the 800x350 screen
+    content, _ = prepare_content(session, loaded, Template(), redact="none")
+    assert content.images[0].crop is None
+    with pytest.raises(InputError, match="imaging_only must be true or false"):
+        Template(imaging_only="yes")  # type: ignore[arg-type]

@@ -205,9 +205,3 @@ def test_unknown_name_lists_what_exists() -> None:
     with pytest.raises(InputError, match="template cannot be read \\(no such file\\)"):
         resolve_template("/nowhere/dept.toml")
 
-
-def test_old_import_path_still_works() -> None:
-    from takehome.handouts.template import Template
-    from takehome.handouts.template import resolve_template as old_resolve
-
-    assert isinstance(old_resolve("standard"), Template)

@@ -2,7 +2,7 @@
 
 Run in a real X server (or Xvfb)::
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m tests.plugin.napari_host.napari_screenshot \
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m tests.plugin.napari_host.napari_screenshot \
         docs/screenshots/napari-panel.png docs/screenshots/napari-preview.png
 
 It writes a synthetic CT-like series (a phantom; no real patient), opens it with the takehome reader,
@@ -78,8 +78,8 @@ def main(out: str, preview_out: str = "") -> None:
 
     from takehome.annotations.model import Point
     from takehome.plugin.canvas import Tool
+    from takehome.plugin.jobs import wait_for_jobs
     from takehome.plugin.napari_host.widget import DOCK_TITLE
-    from takehome.plugin.preview import wait_for_jobs
     from tests.plugin.mouse import drag
 
     def settle(rounds: int = 20) -> None:
@@ -88,10 +88,9 @@ def main(out: str, preview_out: str = "") -> None:
 
     viewer = napari.Viewer(show=True, title="napari — takehome")
     window = viewer.window._qt_window
-    window.resize(1600, 1000)
+    window.resize(1280, 800)
     viewer.open(str(folder), plugin="takehome")
-    dock, widget = viewer.window.add_plugin_dock_widget("takehome", DOCK_TITLE)
-    window.resizeDocks([dock], [820], Qt.Orientation.Horizontal)
+    _dock, widget = viewer.window.add_plugin_dock_widget("takehome", DOCK_TITLE)
     viewer.dims.set_current_step(0, 6)  # the slice where the cyst is largest
     settle()
     panel = widget.panel
@@ -120,7 +119,7 @@ def main(out: str, preview_out: str = "") -> None:
     grab(window, out)
     print(f"{out}: key images: {len(panel.session.key_images)}")
     if preview_out:
-        panel.tabs.setCurrentWidget(panel.preview)
+        panel.show_tab(panel.preview)
         deadline = time.monotonic() + 60
         while not panel.preview.page_labels and time.monotonic() < deadline:
             settle()

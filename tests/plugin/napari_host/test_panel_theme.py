@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from qtpy.QtWidgets import QWidget
 
+from takehome.plugin.jobs import wait_for_jobs
 from takehome.plugin.napari_host.widget import DOCK_TITLE, TakehomeDockWidget
 from takehome.plugin.panel import NO_IMAGES
-from takehome.plugin.preview import wait_for_jobs
 from tests.plugin.napari_host.conftest import SyntheticStudy
 from tests.plugin.test_messages import _luminance
 

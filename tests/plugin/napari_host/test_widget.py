@@ -7,9 +7,9 @@ from qtpy.QtCore import Qt
 
 from takehome.annotations.model import Point
 from takehome.plugin.canvas import Tool
+from takehome.plugin.jobs import wait_for_jobs
 from takehome.plugin.napari_host.widget import DOCK_TITLE, TakehomeDockWidget, open_panel
 from takehome.plugin.panel import TakehomePanel
-from takehome.plugin.preview import wait_for_jobs
 from tests.plugin.mouse import drag
 from tests.plugin.napari_host.conftest import SyntheticStudy
 

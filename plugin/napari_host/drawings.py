@@ -1,0 +1,191 @@
+"""The handout's drawings as a napari Shapes layer ("takehome drawings"), kept in step both ways.
+
+Lines, arrows (a two-point path), circles and boxes of the key images of the series on show are drawn
+on napari's own canvas, each on its slice, with its label. Shapes moved, reshaped, deleted or drawn
+with napari's tools come back into the session as one undoable edit; undo and redo in the panel
+redraw the layer. Text notes stay in the panel (napari has no text shape).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from qtpy.QtCore import QTimer
+
+from takehome.annotations.errors import AnnotationError, TakehomeError
+from takehome.annotations.model import DEFAULT_COLOR, KeyImage, Overlay, Point, ShapeKind
+from takehome.annotations.spacing import line_length
+from takehome.plugin import edits
+from takehome.plugin.host import ImageRef
+from takehome.plugin.napari_host.host import NapariHost
+from takehome.plugin.state import PanelState, key_of
+
+LAYER_NAME = "takehome drawings"
+_TYPES = {ShapeKind.LINE: "line", ShapeKind.ARROW: "path", ShapeKind.ELLIPSE: "ellipse",
+          ShapeKind.RECTANGLE: "rectangle"}
+_KINDS = {"line": ShapeKind.LINE, "path": ShapeKind.ARROW, "ellipse": ShapeKind.ELLIPSE,
+          "rectangle": ShapeKind.RECTANGLE}
+#: napari puts pixel centres on whole coordinates, the model on half ones
+_HALF = 0.5
+
+
+def _vertices(overlay: Overlay, index: int) -> NDArray[np.float64]:
+    """The napari vertices (slice, row, column) of ``overlay`` drawn on slice ``index``."""
+    if overlay.kind in (ShapeKind.ELLIPSE, ShapeKind.RECTANGLE):
+        x0, y0, x1, y1 = overlay.bounds()
+        corners = [(y0, x0), (y0, x1), (y1, x1), (y1, x0)]
+    else:
+        corners = [(p.y, p.x) for p in overlay.points]
+    return np.array([(index, row - _HALF, col - _HALF) for row, col in corners], dtype=np.float64)
+
+
+def _overlay(kind: ShapeKind, vertices: NDArray[np.float64], label: str, color: str,
+             overlay_id: str | None) -> Overlay:
+    points = [Point(float(col) + _HALF, float(row) + _HALF) for row, col in vertices[:, -2:]]
+    if kind in (ShapeKind.ELLIPSE, ShapeKind.RECTANGLE):
+        xs, ys = [p.x for p in points], [p.y for p in points]
+        points = [Point(min(xs), min(ys)), Point(max(xs), max(ys))]
+    else:
+        points = [points[0], points[-1]]
+    extra = {"id": overlay_id} if overlay_id else {}
+    return Overlay(kind, tuple(points), label=label, color=color, **extra)
+
+
+class NapariDrawings:
+    """Keeps the "takehome drawings" layer and the session's drawings of the series on show in step."""
+
+    def __init__(self, host: NapariHost, state: PanelState) -> None:
+        self._host = host
+        self._state = state
+        self._layer: Any | None = None
+        self._source: Any | None = None
+        self._writing = False
+        self._creating = False
+        state.changed.connect(lambda _session: self.refresh())
+        state.focus_changed.connect(self._focus_changed)
+
+    @property
+    def layer(self) -> Any | None:
+        return self._layer
+
+    def _describe(self, ref: ImageRef, overlay: Overlay) -> str:
+        """The label as printed: a line's with its length (in mm when the image knows its scale)."""
+        if overlay.kind is not ShapeKind.LINE:
+            return overlay.label
+        try:
+            length = line_length(overlay, self._state.library.spacing(ref, overlay.points))
+        except TakehomeError:
+            return overlay.label
+        return f"{overlay.label} ({length})" if overlay.label.strip() else str(length)
+
+    def _focus_changed(self, _image: object) -> None:
+        if self._host.source_layer() is not self._source:  # another series: its drawings
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Draw the drawings of every key image of the image layer on show."""
+        source = self._host.source_layer()
+        if source is None or self._writing:
+            return
+        self._source = source
+        refs = self._host.slices(source)
+        data: list[NDArray[np.float64]] = []
+        types: list[str] = []
+        features: dict[str, list[Any]] = {"overlay": [], "label": [], "color": [], "shown": []}
+        for image in self._state.session.key_images:
+            ref = ImageRef(image.sop_instance_uid, image.file, image.frame)
+            if ref not in refs:
+                continue
+            for overlay in image.overlays:
+                if overlay.kind in _TYPES:
+                    data.append(_vertices(overlay, refs.index(ref)))
+                    types.append(_TYPES[overlay.kind])
+                    features["overlay"].append(overlay.id)
+                    features["label"].append(overlay.label)
+                    features["color"].append(overlay.color)
+                    features["shown"].append(self._describe(ref, overlay))
+        if self._layer is None or self._layer not in self._host.viewer.layers:
+            if not self._creating:  # not inside napari's own layer events: add the layer right after
+                self._creating = True
+                QTimer.singleShot(0, self._create)
+            return
+        layer = self._ensure_layer(source)
+        self._writing = True
+        try:
+            layer.data = []
+            if data:
+                layer.add(data, shape_type=types, edge_color=features["color"])
+            layer.features = {name: np.array(values, dtype=object) for name, values in features.items()}
+            layer.feature_defaults = {"overlay": "", "label": "", "color": DEFAULT_COLOR, "shown": ""}
+            layer.text = {"string": "{shown}", "color": "white", "anchor": "upper_left", "size": 10}
+        finally:
+            self._writing = False
+
+    def _create(self) -> None:
+        self._creating = False
+        source = self._host.source_layer()
+        if source is not None:
+            self._ensure_layer(source)
+            self.refresh()
+
+    def _ensure_layer(self, source: Any) -> Any:
+        viewer = self._host.viewer
+        if self._layer is None or self._layer not in viewer.layers:
+            self._layer = viewer.add_shapes(name=LAYER_NAME, ndim=3, scale=tuple(source.scale),
+                                            edge_width=2, face_color="transparent")
+            self._layer.events.data.connect(self._layer_changed)
+            viewer.layers.selection.active = source  # the panel keeps following the image layer
+        elif tuple(self._layer.scale) != tuple(source.scale):
+            self._layer.scale = tuple(source.scale)
+        return self._layer
+
+    def _layer_changed(self, event: Any) -> None:
+        action = str(getattr(event, "action", ""))
+        if self._writing or not action.endswith(("added", "changed", "removed")):
+            return
+        with contextlib.suppress(AnnotationError):
+            self._read_back()
+
+    def _read_back(self) -> None:
+        """The layer's shapes become the drawings of the series' key images (one undoable edit)."""
+        layer, source = self._layer, self._source
+        if layer is None or source is None:
+            return
+        refs = self._host.slices(source)
+        features = layer.features
+        drawn: dict[tuple[str, int], list[Overlay]] = {}
+        for row, (vertices, shape_type) in enumerate(zip(layer.data, layer.shape_type, strict=True)):
+            kind = _KINDS.get(str(shape_type))
+            index = round(float(np.asarray(vertices)[0, 0]))
+            if kind is None or not 0 <= index < len(refs):
+                continue
+            overlay_id = features["overlay"][row] if row < len(features) else None
+            label = features["label"][row] if row < len(features) else ""
+            color = features["color"][row] if row < len(features) else DEFAULT_COLOR
+            overlay = _overlay(kind, np.asarray(vertices), str(label) if isinstance(label, str) else "",
+                               str(color) if isinstance(color, str) else DEFAULT_COLOR,
+                               overlay_id if isinstance(overlay_id, str) and overlay_id else None)
+            drawn.setdefault(key_of(refs[index]), []).append(overlay)
+        session = self._state.session
+        for ref in refs:
+            image = edits.find(session, key_of(ref))
+            mine = drawn.get(key_of(ref), [])
+            if image is None and not mine:
+                continue
+            if image is None:
+                image = self._state.library.key_image(ref)
+            kept = [o for o in image.overlays if o.kind not in _TYPES]  # text notes stay as they are
+            updated: KeyImage = replace(image, overlays=(*kept, *mine))
+            if updated != image:
+                session = edits.update_image(session, updated)
+        if session != self._state.session:
+            self._writing = True
+            try:
+                self._state.edit(session, "Edit drawings in napari")
+            finally:
+                self._writing = False
+            self.refresh()
