@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from takehome.handouts.deid.lexicon import first_names, is_generic_place, is_medical, is_ordinary, surnames
+from takehome.handouts.deid.lexicon import (
+    first_names,
+    is_generic_place,
+    is_generic_place_word,
+    is_medical,
+    is_ordinary,
+    surnames,
+)
 from takehome.handouts.deid.normalise import name_key
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
@@ -90,20 +97,34 @@ def cued_names(text: str) -> Iterator[tuple[int, int]]:
     """Spans of names that follow a title, a relation or a role cue."""
     for pattern, titled in ((_TITLED, True), (_RELATED, False), (_ROLES, False)):
         for match in pattern.finditer(text):
-            has_title = titled or bool(match.groupdict().get("title"))
+            title = (text[match.start():match.start("name")] if titled
+                     else match.groupdict().get("title") or "").strip()
+            if title and _acronym(title, match.group("name")):  # "MR Angiography", "MS plaques"
+                if titled:
+                    continue
+                title = ""
+            has_title = bool(title)
             span = _name_span(text, match.start("name"), match.end("name"), has_title)
             if span is not None:
                 yield span
+
+
+def _acronym(title: str, name: str) -> bool:
+    """Whether a title written in capitals without a dot is an acronym (MR, MS, DR) before a
+    mixed-case word: in capitals a title only introduces a name written in capitals too."""
+    return title.isupper() and not title.endswith(".") and not name.split()[0].isupper()
 
 
 def _could_be_name(raw: str, titled: bool, place: bool = False) -> bool:
     if re.fullmatch(r"[A-ZÀ-Þ]\.", raw) and not place:  # an initial
         return True
     bare = raw.strip(".,;:()'’")
-    if not bare or bare.casefold() in _NOT_NAMES or is_generic_place(bare):
+    if not bare or bare.casefold() in _NOT_NAMES:
         return False
-    if titled:
-        return True
+    if titled:  # after a title an eponym is the person ("Dr. Parkinson"); a place of care is not
+        return not is_generic_place_word(bare)
+    if is_generic_place(bare):
+        return False
     if place:  # town names are often ordinary words (Bath, Reading, Mobile): any capitalised non-medical word
         return not is_medical(bare) and not bare.isupper()
     key = name_key(bare)

@@ -149,6 +149,11 @@ _GENERIC_PLACE = (
 _GENERIC_PLACE_WORDS = frozenset(name_key(w) for w in _GENERIC_PLACE)
 
 
+def is_generic_place_word(word: str) -> bool:
+    """Whether ``word`` is a generic word for a place of care ("Radiology", "Clinic", "Hospital")."""
+    return name_key(word) in _GENERIC_PLACE_WORDS
+
+
 def is_generic_place(phrase: str) -> bool:
     """Whether every word of ``phrase`` is a generic word for a place of care ("Radiology Department")."""
     words = re.findall(r"[^\W\d_]+", phrase)
