@@ -12,6 +12,7 @@ from typing import Any
 
 from pydicom.dataset import Dataset
 
+from takehome.annotations.input_file import InputFileError, check_path, printable_path
 from takehome.annotations.model import Session
 from takehome.handouts.deid import Identifiers, scrub_text
 from takehome.handouts.dicom.encapsulated import encapsulated_pdf
@@ -175,9 +176,15 @@ def state_notes(loaded: Sequence[LoadedImage]) -> tuple[str, ...]:
 def write_objects(objects: Sequence[DicomObject], out_dir: str | os.PathLike[str],
                   notes: Sequence[str] = ()) -> DicomExport:
     """Write each object atomically into ``out_dir`` (created if needed)."""
-    folder = Path(out_dir)
-    if folder.exists() and not folder.is_dir():
-        raise DicomExportError(f"--dicom-out: {folder} exists and is not a folder")
+    try:
+        folder = check_path(out_dir)
+        if folder.exists() and not folder.is_dir():
+            raise DicomExportError(f"--dicom-out: {folder} exists and is not a folder")
+    except InputFileError as exc:
+        raise DicomExportError(f"--dicom-out: {exc}") from None
+    except OSError as exc:
+        raise DicomExportError(f"--dicom-out: {printable_path(out_dir)} cannot be used "
+                               f"({exc.strerror or exc})") from None
     files = [write_dataset(obj.dataset, folder / obj.file_name) for obj in objects]
     return DicomExport(tuple(files), tuple(obj.kind for obj in objects), tuple(notes))
 

@@ -55,3 +55,13 @@ def test_hostile_image_is_one_clear_line(name: str, tmp_path: Path, dicom_file: 
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("takehome: error:") and words in err[0], err
     assert not out.exists()
+
+
+def test_a_dicom_out_folder_name_too_long_is_one_clear_line(tmp_path: Path, dicom_file: Callable[..., Path],
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    image = dicom_file("ct.dcm")
+    folder = tmp_path / ("d" * 300)
+    code = main(["build", str(image), "--redact", "none", "--out", str(tmp_path / "h.pdf"),
+                 "--dicom-out", str(folder)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "--dicom-out" in err[0] and "longer than 255" in err[0], err
