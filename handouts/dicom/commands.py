@@ -7,10 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from takehome.annotations.model import Session
-from takehome.annotations.session_file import load_session
-from takehome.handouts.dicom.errors import DicomExportError
-from takehome.handouts.dicom.export import DicomExport, export_dicom
 from takehome.handouts.dicom.send import DEFAULT_CALLING_AE, DEFAULT_TIMEOUT, Peer, collect_files, send_files
 
 EXIT_OK = 0
@@ -36,39 +32,6 @@ def add_send_command(commands: Any) -> None:
                       help=f"seconds to wait for the PACS at each step (default {DEFAULT_TIMEOUT:g})")
     send.add_argument("--remove-sent", action="store_true",
                       help="delete each file once the PACS confirmed it was stored")
-
-
-def _session_for(args: argparse.Namespace) -> tuple[Session, Path | None]:
-    """The session a build or demo command used (read again: the build does not return it)."""
-    if args.command == "demo":
-        from takehome.handouts.sample import demo_session
-
-        return demo_session(), None
-    if args.session is not None:
-        return load_session(args.session), args.session.parent
-    from takehome.handouts.build import session_from_files
-
-    return session_from_files(args.dicom, args.excerpt, args.frame), None
-
-
-def write_dicom_for(args: argparse.Namespace, pdf_path: Path | None) -> DicomExport | None:
-    """After a build/demo with ``--dicom-out``: write the DICOM objects, with the PDF just built."""
-    folder: Path | None = getattr(args, "dicom_out", None)
-    if folder is None:
-        return None
-    session, base_dir = _session_for(args)
-    pdf = None
-    if pdf_path is not None:
-        try:
-            pdf = pdf_path.read_bytes()
-        except OSError as exc:
-            raise DicomExportError(f"{pdf_path}: cannot read the handout back ({exc.strerror})") from None
-    result = export_dicom(session, folder, pdf=pdf, base_dir=base_dir,
-                          allow_multiple_patients=args.command == "demo")
-    print(f"wrote {len(result.files)} DICOM object(s) to {folder} ({result.summary()})")
-    for note in result.notes:
-        print(f"takehome: note: {note}", file=sys.stderr)
-    return result
 
 
 def run_send(args: argparse.Namespace) -> int:
