@@ -3,9 +3,11 @@
 The final file check reads the finished PDF's text. Template text (headings, the department's name,
 phone and wording, page and picture numbers, the glossary's explanations, how-to-read sentences)
 is the department's and trusted: it may contain a word that is also a header value ("Radiology",
-"Page 1 of 2", "will") without identifying anyone. Everything that comes from the clinician, the
-header or the image (title, captions, labels, lengths, excerpts, glossary words picked from the
-excerpts) is checked, and each such text keeps its place so that a refusal can say where to look.
+"Page 1 of 2", "will") without identifying anyone. A plain caption made from the header's coded
+Modality and Body Part is the application's own wording too (fixed tables). Everything that comes
+from the clinician, the header or the image (title, typed captions, labels, lengths, excerpts,
+glossary words picked from the excerpts, anything the layout printed that is not listed) is
+checked, and each such text keeps its place so that a refusal can say where to look.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from takehome.handouts.caption import BODY_PART_WORDS, MODALITY_WORDS, UNKNOWN_MODALITY
 from takehome.handouts.i18n import translator
 
 if TYPE_CHECKING:  # the layout's modules import the de-identification package: no cycle at run time
@@ -80,6 +84,17 @@ class PrintedTexts:
                      if wanted and wanted in " ".join(tokens(c.text)).casefold())
 
 
+@lru_cache(maxsize=8)
+def plain_captions(language: str) -> frozenset[str]:
+    """Every caption :func:`takehome.handouts.caption.describe` can make in ``language``: words from
+    its fixed tables only (looked up by coded values), so they are the application's own text."""
+    tr = translator(language)
+    kinds = {tr.gettext(words) for words in (*MODALITY_WORDS.values(), UNKNOWN_MODALITY)}
+    parts = {tr.gettext(part) for part in BODY_PART_WORDS.values()}
+    joined = tr.gettext("{modality} {of_body_part}")
+    return frozenset(kinds | {joined.format(modality=k, of_body_part=p) for k in kinds for p in parts})
+
+
 def printed_texts(content: HandoutContent, template: Template, pages: int) -> PrintedTexts:
     """What ``template`` prints around ``content`` on ``pages`` pages, by source."""
     tr = translator(content.language)
@@ -100,7 +115,9 @@ def printed_texts(content: HandoutContent, template: Template, pages: int) -> Pr
         if image.orientation is not None:
             o = image.orientation
             trusted += [o.left, o.right, o.top, o.bottom]
-        if image.caption:
+        if image.caption in plain_captions(content.language):
+            trusted.append(image.caption)
+        elif image.caption:
             checked.append(CheckedText(f"the caption of {picture}", image.caption))
         labels = [label for label in image.labels if label.strip()]
         checked += [CheckedText(f"label {n} of {picture}", label) for n, label in enumerate(labels, start=1)]
