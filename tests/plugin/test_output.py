@@ -98,6 +98,7 @@ def test_export_cancel_writes_nothing(make_panel, qtbot, tmp_path):
     _host, panel = make_panel()
     qtbot.keyClick(panel.canvas.view, "K")
     wait_for_jobs()
+    qtbot.waitUntil(lambda: not panel.deid.detecting(), timeout=30000)  # its result delivered too
     gate = threading.Event()
     blocker_job = Job(0, lambda job: gate.wait(10))
     start_job(blocker_job)  # keep the worker busy so the export is still queued when cancelled
