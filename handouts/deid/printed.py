@@ -36,6 +36,8 @@ LAYOUT_WORDS = (
     "The black bar under a picture shows a real length in your body.",
 )
 PICTURE_HEADING = "Picture {number} of {total}"
+#: The mark before each question.
+BULLET = "\u2022"
 PAGE_FOOTER = "Page {page} of {total}"
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
@@ -100,7 +102,7 @@ def printed_texts(content: HandoutContent, template: Template, pages: int) -> Pr
     tr = translator(content.language)
     wording = template.wording(content.language)
     total = len(content.images)
-    trusted: list[str] = [tr.gettext(text) for text in LAYOUT_WORDS]
+    trusted: list[str] = [tr.gettext(text) for text in LAYOUT_WORDS] + [BULLET]
     trusted += [template.department, wording.intro, *wording.questions, *wording.contact, *wording.mandatory]
     trusted += [tr.gettext(PICTURE_HEADING).format(number=n, total=total) + ":" for n in range(1, total + 1)]
     trusted += [tr.gettext(PICTURE_HEADING).format(number=n, total=total) for n in range(1, total + 1)]

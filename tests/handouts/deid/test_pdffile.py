@@ -163,3 +163,27 @@ def test_stripping_keeps_the_document_structure() -> None:
     catalog = pypdf.PdfReader(io.BytesIO(cleaned)).trailer["/Root"]
     assert "/StructTreeRoot" in catalog and "/MarkInfo" in catalog and catalog["/Lang"] == "en"
     assert "/Annots" not in pypdf.PdfReader(io.BytesIO(cleaned)).pages[0]
+
+
+def test_every_word_of_a_real_handout_has_a_source(dicom_file) -> None:
+    """The sources match the layout: what the template printed is all taken out, only the checked
+    texts (and the scale bar's length) are left to judge. Fails when the layout prints new fixed
+    words the sources do not know (they would then be judged like the clinician's text)."""
+    import re
+
+    from takehome.handouts.build import choose_template, session_from_files
+    from takehome.handouts.deid.printed import printed_texts
+    from takehome.handouts.pdf.document import render_pdf
+    from takehome.handouts.prepare import load_images, prepare_content
+
+    session = session_from_files([dicom_file("a.dcm"), dicom_file("b.dcm", modality="MR")],
+                                 ["A small cyst in the liver, likely harmless.", "The kidney is normal."])
+    chosen = choose_template(session)
+    content, _ = prepare_content(session, load_images(session), chosen, redact="none")
+    data, info = render_pdf(content, chosen)
+    sources = printed_texts(content, chosen, info.pages)
+    pages = [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+    left = {word for text in residue(pages, sources) for word in text.split()}
+    explained = {word for checked in sources.checked for word in tokens(checked.text)}
+    assert {w for w in left - explained if not re.fullmatch(r"[\d.,]+|mm|cm", w)} == set()
+    assert "cyst" in " ".join(left)  # the excerpts are still there to judge
