@@ -1,25 +1,24 @@
-"""The one call that turns a session (key images, overlays, excerpts) into a handout PDF."""
+"""The calls that turn a session (key images, overlays, excerpts) into a checked handout, and write it."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from takehome.annotations.model import Excerpt, Session
-from takehome.annotations.session_file import write_atomic
 from takehome.handouts.deid import Identifiers
-from takehome.handouts.deid.audit import AuditRecord, image_summaries, sha256_of, text_summary, write_audit
 from takehome.handouts.deid.gate import RedactMode
 from takehome.handouts.deid.pdffile import ensure_clean_pdf
-from takehome.handouts.deid.text import find_identifiers
-from takehome.handouts.errors import InputError, OutputError
+from takehome.handouts.deid.printed import printed_texts
+from takehome.handouts.dicom.export import DicomExport
+from takehome.handouts.errors import DeidentificationError, InputError
+from takehome.handouts.output import Handout, deliver, with_printed_title
 from takehome.handouts.pdf.document import PDF_CREATOR, PdfInfo, render_pdf
 from takehome.handouts.prepare import (
     DeidSummary,
-    LoadedImage,
     key_image_from_file,
     load_images,
     prepare_content,
@@ -34,6 +33,7 @@ class BuildResult:
     out: Path | None
     pdf: PdfInfo
     deid: DeidSummary
+    dicom: DicomExport = field(default_factory=lambda: DicomExport((), ()))
 
 
 def session_from_files(files: Sequence[str | os.PathLike[str]], excerpts: Sequence[str] = (),
@@ -57,12 +57,50 @@ def choose_template(session: Session, template: Template | str | None = None,
                     choices: Mapping[str, Any] | None = None) -> Template:
     """The template to build with: given, else the session's, else "standard"; with the clinician's
     choices (the session's language and settings, then ``choices``) applied; locked settings refuse
-    changes."""
+    changes. A title choice is checked against the lock but not put in the template: it is the
+    clinician's text, scrubbed like every other (see :func:`chosen_title`)."""
     chosen = template if isinstance(template, Template) else resolve_template(
         template or session.template)
     wanted: dict[str, Any] = {"language": session.language, **session.choices}
     wanted.update({k: v for k, v in (choices or {}).items() if v is not None})
+    title = wanted.pop("title", None)
+    if title is not None:
+        chosen.with_choices({"title": title})  # refuses a change of a locked title
     return chosen.with_choices(wanted)
+
+
+def chosen_title(session: Session, choices: Mapping[str, Any] | None = None) -> Session:
+    """``session`` with the clinician's title: a ``title`` choice given now, else the session's
+    title, else a ``title`` among the session's saved template choices."""
+    for value in ((choices or {}).get("title"), session.title, dict(session.template_choices).get("title")):
+        if isinstance(value, str) and value.strip():
+            return replace(session, title=value) if value != session.title else session
+    return session
+
+
+def make_handout(session: Session, *, base_dir: str | os.PathLike[str] | None = None,
+                 template: Template | str | None = None, choices: Mapping[str, Any] | None = None,
+                 redact: RedactMode | str = RedactMode.AUTO) -> Handout:
+    """Build the handout in memory behind every check (review gate, scrubbing, final file check).
+
+    Nothing is written: :func:`takehome.handouts.output.deliver` writes it (PDF, DICOM objects,
+    audit line) all together.
+    """
+    chosen = choose_template(session, template, choices)
+    session = chosen_title(session, choices)
+    loaded = load_images(session, base_dir)
+    try:
+        identifiers = Identifiers.union(Identifiers.from_dataset(item.dataset) for item in loaded)
+    except Exception as exc:  # fail closed: without the identifiers nothing can be checked
+        raise DeidentificationError(
+            f"the header identifiers could not be read ({type(exc).__name__}); nothing was written"
+        ) from None
+    content, summary = prepare_content(session, loaded, chosen, redact=redact)
+    data, info = render_pdf(content, chosen)
+    data = ensure_clean_pdf(data, identifiers, title="Imaging handout", creator=PDF_CREATOR,
+                            keep=session.text_overrides, printed=printed_texts(content, chosen, info.pages))
+    return Handout(with_printed_title(session, content.title), tuple(loaded), data,
+                   replace(info, nbytes=len(data)), summary, identifiers)
 
 
 def build_pdf_bytes(session: Session, *, base_dir: str | os.PathLike[str] | None = None,
@@ -72,73 +110,30 @@ def build_pdf_bytes(session: Session, *, base_dir: str | os.PathLike[str] | None
     """Build the handout in memory (for previews): PDF bytes, facts and de-identification counts.
 
     The bytes are checked like an export's (metadata, nothing active, no header identifier in the
-    text) but nothing is written to the audit log: use :func:`export_pdf_bytes` to print.
+    text) but nothing is written, not even to the audit log: printing or sending goes through
+    :func:`make_handout` and :func:`takehome.handouts.output.deliver`.
     """
-    chosen = choose_template(session, template, choices)
-    loaded = load_images(session, base_dir)
-    content, summary = prepare_content(session, loaded, chosen, redact=redact)
-    data, info = render_pdf(content, chosen)
-    data = _checked(data, loaded, session)
-    return data, replace(info, nbytes=len(data)), summary
-
-
-def export_pdf_bytes(session: Session, *, base_dir: str | os.PathLike[str] | None = None,
-                     template: Template | str | None = None,
-                     choices: Mapping[str, Any] | None = None,
-                     redact: RedactMode | str = RedactMode.AUTO,
-                     action: str = "print") -> tuple[bytes, PdfInfo, DeidSummary]:
-    """The handout to print (or send elsewhere), gated and recorded in the audit log."""
-    data, info, summary = build_pdf_bytes(session, base_dir=base_dir, template=template,
-                                          choices=choices, redact=redact)
-    _audit(action, data, info, summary)
-    return data, info, summary
-
-
-def _checked(data: bytes, loaded: Sequence[LoadedImage], session: Session) -> bytes:
-    identifiers = Identifiers.union(Identifiers.from_dataset(item.dataset) for item in loaded)
-    return ensure_clean_pdf(data, identifiers, title="Imaging handout", creator=PDF_CREATOR,
-                            keep=session.text_overrides)
-
-
-def _audit(action: str, data: bytes, info: PdfInfo, summary: DeidSummary) -> None:
-    write_audit(AuditRecord(
-        action=action, mode=summary.redact_mode, images=image_summaries(summary.images),
-        text=text_summary(summary.removed_by_kind, summary.overridden, summary.texts_changed),
-        sha256=sha256_of(data), pages=info.pages))
-
-
-def _check_file_name(out: Path, loaded: Sequence[LoadedImage]) -> None:
-    identifiers = Identifiers.union(Identifiers.from_dataset(item.dataset) for item in loaded)
-    hits = find_identifiers(out.name, identifiers)
-    if hits:
-        kinds = ", ".join(sorted({h.kind.value for h in hits}))
-        raise InputError(f"--out: the file name contains one of the patient's identifiers ({kinds}); "
-                         "choose a neutral name such as handout.pdf")
+    handout = make_handout(session, base_dir=base_dir, template=template, choices=choices, redact=redact)
+    return handout.pdf, handout.info, handout.deid
 
 
 def build_handout(session: Session, out: str | os.PathLike[str], *,
                   base_dir: str | os.PathLike[str] | None = None,
                   template: Template | str | None = None,
                   choices: Mapping[str, Any] | None = None,
-                  redact: RedactMode | str = RedactMode.AUTO) -> BuildResult:
-    """Build the handout PDF at ``out`` (written atomically: all or nothing).
+                  redact: RedactMode | str = RedactMode.AUTO,
+                  dicom_out: str | os.PathLike[str] | None = None,
+                  allow_multiple_patients: bool = False) -> BuildResult:
+    """Build the handout PDF at ``out`` (and its DICOM objects in ``dicom_out``), all or nothing.
 
     ``choices`` are the clinician's settings (``language``, ``images_per_page``, ``large_print``, ...);
     a setting the template locks cannot be changed. ``redact`` handles burned-in text (auto: OCR
     and fill identifiers; review: refuse while regions are undecided; none: unchecked, recorded).
-    One line goes to the audit log; if it cannot be written, the PDF is removed again.
+    The outputs and their audit line appear together or not at all; a previous file is kept on failure.
     """
     out = Path(out)
-    _check_file_name(out, load_images(session, base_dir))
-    data, info, summary = build_pdf_bytes(session, base_dir=base_dir, template=template, choices=choices,
-                                          redact=redact)
-    try:
-        write_atomic(out, data)
-    except OSError as exc:
-        raise OutputError(f"{out}: the handout could not be written ({exc.strerror or exc})") from None
-    try:
-        _audit("export", data, info, summary)
-    except OutputError:
-        out.unlink(missing_ok=True)
-        raise
-    return BuildResult(out, info, summary)
+    handout = make_handout(session, base_dir=base_dir, template=template, choices=choices, redact=redact)
+    delivery = deliver(handout, action="export", out=out,
+                       dicom_out=Path(dicom_out) if dicom_out is not None else None,
+                       allow_multiple_patients=allow_multiple_patients)
+    return BuildResult(out, handout.info, handout.deid, delivery.dicom)

@@ -1,4 +1,8 @@
-"""The ``takehome`` command: build handouts from DICOM files or a session, and the demo."""
+"""The ``takehome`` command: build handouts from DICOM files or a session, and the demo.
+
+A build's outputs (the PDF at ``--out``, the DICOM objects of ``--dicom-out``, the audit line) are
+written together or not at all (:mod:`takehome.handouts.output`).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from pathlib import Path
 from takehome.annotations.errors import TakehomeError
 from takehome.annotations.session_file import load_session
 from takehome.handouts.build import BuildResult, build_handout, session_from_files
-from takehome.handouts.dicom.commands import add_dicom_options, add_send_command, run_send, write_dicom_for
+from takehome.handouts.dicom.commands import add_dicom_options, add_send_command, run_send
 from takehome.handouts.errors import InputError
 from takehome.handouts.sample import demo_session
 from takehome.handouts.templates.commands import add_template_commands, add_template_options, run_templates
@@ -63,10 +67,10 @@ def _build(args: argparse.Namespace) -> BuildResult:
             raise InputError("--session: give either a session or DICOM files with --excerpt, not both")
         session = load_session(args.session)
         return build_handout(session, args.out, base_dir=args.session.parent, template=args.template,
-                             choices=args.choices, redact=args.redact)
+                             choices=args.choices, redact=args.redact, dicom_out=args.dicom_out)
     session = session_from_files(args.dicom, args.excerpt, args.frame)
     return build_handout(session, args.out, template=args.template, choices=args.choices,
-                         redact=args.redact)
+                         redact=args.redact, dicom_out=args.dicom_out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,12 +83,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_send(args)
         if args.command == "build":
             result = _build(args)
-        else:
-            result = build_handout(demo_session(), args.out, template=args.template, choices=args.choices)
-        write_dicom_for(args, result.out)
+        else:  # the bundled sample mixes images of several patients
+            result = build_handout(demo_session(), args.out, template=args.template, choices=args.choices,
+                                   dicom_out=args.dicom_out, allow_multiple_patients=True)
     except TakehomeError as exc:
         print(f"takehome: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    if args.dicom_out is not None:
+        objects = result.dicom
+        print(f"wrote {len(objects.files)} DICOM object(s) to {args.dicom_out} ({objects.summary()})")
+        for note in objects.notes:
+            print(f"takehome: note: {note}", file=sys.stderr)
     print(f"wrote {result.out} ({result.pdf.pages} page(s), {len(result.pdf.images)} image(s), "
           f"{result.pdf.nbytes // 1024} KB; {result.deid.removed} identifier(s) removed from text, "
           f"{result.deid.pixels_redacted} region(s) redacted in images)")

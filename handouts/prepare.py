@@ -10,9 +10,11 @@ is found by OCR and filled in the pixels (``redact``: auto, review or none; see
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydicom.dataset import Dataset
 
@@ -27,6 +29,7 @@ from takehome.handouts.deid.gate import (
     deidentify_pixels,
     refuse_if_unresolved,
 )
+from takehome.handouts.deid.printed import without_invisible
 from takehome.handouts.deid.screen import imaging_crop
 from takehome.handouts.display import frame_count, render
 from takehome.handouts.errors import DeidentificationError, HandoutError, InputError
@@ -34,7 +37,9 @@ from takehome.handouts.glossary import glossary_for
 from takehome.handouts.i18n import translator
 from takehome.handouts.legend import orientation_for, reading_sentence
 from takehome.handouts.source import read_dataset
-from takehome.handouts.templates import Template
+
+if TYPE_CHECKING:  # the template package imports the layout, which must load first (handouts/__init__)
+    from takehome.handouts.templates import Template
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +123,11 @@ def overlay_texts(loaded: LoadedImage) -> tuple[str, ...]:
     return tuple(texts)
 
 
+def printable(text: str) -> str:
+    """Free text as the handout prints it: NFC, without invisible format or control characters."""
+    return without_invisible(unicodedata.normalize("NFC", text))
+
+
 def prepare_content(session: Session, loaded: list[LoadedImage], template: Template, *,
                     redact: RedactMode | str = RedactMode.AUTO) -> tuple[HandoutContent, DeidSummary]:
     """Render every key image, redact its burned-in identifiers and scrub every text.
@@ -139,7 +149,8 @@ def prepare_content(session: Session, loaded: list[LoadedImage], template: Templ
 
     def clean(text: str) -> str:
         nonlocal removed, changed, kept
-        result = scrub_text(text, identifiers, keep=session.text_overrides)
+        # what is scrubbed is exactly what is printed: no invisible character can split a name
+        result = scrub_text(printable(text), identifiers, keep=session.text_overrides)
         kept += len(result.kept)
         by_kind.update(r.kind.value for r in result.removals)
         if result.changed:

@@ -1,12 +1,14 @@
 """De-identification in the panel: proposed redaction boxes on the canvas, and the export gate.
 
-Burned-in text is detected (OCR, off the GUI thread) for the image on the canvas, and for every image
-as soon as it is marked as a key image; the boxes shown are the clinician's stored boxes plus a
-proposal for every detected region they do not cover yet (identifying text proposed for redaction,
-other text undecided). Only the clinician's changes are
-stored in ``KeyImage.redactions``, as undoable edits (so they autosave). Export and Print pass the
-gate first: every key image is checked, undecided text refuses with a message naming it, then the
-"what will be removed" review opens; the build itself runs in ``review`` mode and writes the audit line.
+Burned-in text is detected (OCR, off the GUI thread) for the image on the canvas, and for every
+image as soon as it is marked as a key image; the boxes shown are the clinician's stored boxes plus
+a proposal for every detected region they do not cover yet (identifying text proposed for
+redaction, other text undecided). Only the clinician's changes are
+stored in ``KeyImage.redactions``, as undoable edits (so they autosave). Export, Print and Send to
+PACS pass the gate first: every key image is checked, undecided text refuses with a message naming
+where it is (never coordinates), then the "what will be removed" review opens; the build itself runs
+in ``review`` mode and writes the audit line. The preview's build runs the same final check as the
+clinician types, and a refusal is shown at once in the message bar.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from takehome.handouts.deid.gate import (
     crop_region,
     decide,
     refuse_if_unresolved,
+    unresolved_words,
     visible,
 )
 from takehome.handouts.deid.pixels import Evidence, TextRegion, detect_text
@@ -66,6 +69,8 @@ class DeidController(QObject):
     review_opened = Signal(object)
     #: export or print refused by the gate (the message shown)
     refused = Signal(str)
+    #: the clinician closed the review without going on (nothing is written, printed or sent)
+    review_cancelled = Signal()
 
     def __init__(self, panel: TakehomePanel) -> None:
         super().__init__(panel)
@@ -100,6 +105,11 @@ class DeidController(QObject):
         for action in (self.redact_action, self.dismiss_action, self.show_action):
             panel.tools_bar.addAction(action)
         panel.store.changed.connect(lambda _session: self.refresh())
+        # the preview runs the whole check as the clinician types: say at once what would refuse
+        panel.preview.failed.connect(self._preview_failed)
+
+    def _preview_failed(self, message: str) -> None:
+        self._panel.messages.show_message(f"The handout cannot be made as it is: {message}", "warning")
 
     # ----- what is shown -----
     def focus_state(self) -> State | None:
@@ -304,12 +314,9 @@ class DeidController(QObject):
         unresolved = [(number, d) for number, d in enumerate(decisions, start=1) if d.unresolved]
         if unresolved:
             self._show_first(checked, unresolved[0][1])
-            parts = []
-            for number, decision in unresolved:
-                where = "; ".join(f"x={r.x0}, y={r.y0}" for r in decision.unresolved[:8])
-                more = f" and {len(decision.unresolved) - 8} more" if len(decision.unresolved) > 8 else ""
-                parts.append(f"key image {number} has {len(decision.unresolved)} text region(s) neither "
-                             f"redacted nor dismissed (orange dashed boxes, at {where}{more})")
+            parts = [f"key image {number} has {len(decision.unresolved)} text region(s) neither redacted "
+                     f"nor dismissed (orange dashed boxes: {unresolved_words(decision)})"
+                     for number, decision in unresolved]
             raise DeidentificationError(
                 "Export refused: " + "; ".join(parts) + ". Right-click each orange box to redact or "
                 "dismiss it (or press Keep undecided text to leave them all visible), then export again.")
@@ -345,7 +352,8 @@ class DeidController(QObject):
 
         def rejected() -> None:
             self.dialog = None
-            self._panel.messages.show_message("Cancelled: nothing was written or printed.", "info")
+            self._panel.messages.show_message("Cancelled: nothing was written, printed or sent.", "info")
+            self.review_cancelled.emit()
 
         dialog.accepted.connect(accepted)
         dialog.rejected.connect(rejected)

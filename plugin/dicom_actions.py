@@ -1,8 +1,10 @@
 """The panel's DICOM buttons: send the handout's objects to the PACS, import the study's KOS/GSPS.
 
-Thin over :mod:`takehome.handouts.dicom`: sending runs off the GUI thread with a progress bar and
-a clear result (nothing is deleted locally before the PACS confirmed it); importing adds the key
-images a PACS selected (KOS) and the drawings of its presentation states as one undoable step.
+Thin over :mod:`takehome.handouts.dicom`: sending goes through the same gate, review and audit line
+as Export and Print (:func:`~takehome.handouts.output.send_handout`), runs off the GUI thread with a
+progress bar and a clear result (nothing is deleted locally before the PACS confirmed it); importing
+adds the key images a PACS selected (KOS) and the drawings of its presentation states as one
+undoable step.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import math
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,16 +37,21 @@ from qtpy.QtWidgets import (
 
 from takehome.annotations.errors import TakehomeError
 from takehome.annotations.model import ReadOnlyShape, Session
-from takehome.handouts.build import build_pdf_bytes
-from takehome.handouts.dicom.archive import ArchiveResult, archive_session
+from takehome.handouts.build import make_handout
+from takehome.handouts.dicom.archive import ArchiveResult
 from takehome.handouts.dicom.read import StudyObjects, apply_study, scan_beside
 from takehome.handouts.dicom.send import DEFAULT_CALLING_AE, DEFAULT_TIMEOUT, Peer
+from takehome.handouts.output import send_handout
+from takehome.plugin.deid_panel import EXPORT_MODE
 from takehome.plugin.host import Host
 from takehome.plugin.jobs import Job, Lane, start_job
 from takehome.plugin.messages import describe_error
 
 if TYPE_CHECKING:
     from takehome.plugin.panel import TakehomePanel
+
+#: The export gate: checks the panel's session, reviews, then calls on with the checked session.
+Gate = Callable[[Callable[[Session], None]], None]
 
 
 def describe_result(result: ArchiveResult, peer: Peer) -> tuple[str, str]:
@@ -69,12 +77,14 @@ class SendDialog(QDialog):
 
     def __init__(self, session: Session, parent: QWidget | None = None, *, address: str = "",
                  calling_ae: str = DEFAULT_CALLING_AE, timeout: float = DEFAULT_TIMEOUT,
-                 outbox: Path | None = None) -> None:
+                 outbox: Path | None = None, gate: Gate | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Send to PACS")
         self.setObjectName("takehome-send-dialog")
         self._session = session
         self._outbox = outbox
+        self._gate = gate
+        self._waiting = False  # in the gate (burned-in text check, review)
         self._job: Job | None = None
         self.address = QLineEdit(address, self)
         self.address.setPlaceholderText("PACS@10.0.0.5:104")
@@ -111,7 +121,7 @@ class SendDialog(QDialog):
 
     @property
     def busy(self) -> bool:
-        return self._job is not None and not self._job.done
+        return self._waiting or (self._job is not None and not self._job.done)
 
     def _show(self, level: str, text: str) -> None:
         colour = {"error": "#8a1c12", "info": "#0b2e4f"}.get(level, "#4a3700")
@@ -119,7 +129,7 @@ class SendDialog(QDialog):
         self.status.setText(text)
 
     def send(self) -> None:
-        """Validate the address and start sending in the background."""
+        """Validate the address, pass the export gate (check, review), then send in the background."""
         if self.busy:
             return
         try:
@@ -127,19 +137,40 @@ class SendDialog(QDialog):
         except TakehomeError as exc:
             self._show("error", str(exc))
             return
-        session, calling, timeout, outbox = (self._session, self.calling.text().strip() or
-                                             DEFAULT_CALLING_AE, self.timeout.value(), self._outbox)
+        self._waiting = True
+        self.send_button.setEnabled(False)
+        self._show("info", "Checking the handout before sending…")
+        if self._gate is None:
+            self._start(self._session, peer)
+        else:
+            self._gate(lambda checked: self._start(checked, peer))
+
+    def refused(self, message: str) -> None:
+        """The gate refused (undecided text, a failed check): nothing was sent."""
+        if self._waiting:
+            self._failed(message)
+
+    def review_cancelled(self) -> None:
+        if self._waiting:
+            self._waiting = False
+            self.send_button.setEnabled(True)
+            self._show("info", "Cancelled: nothing was sent.")
+
+    def _start(self, session: Session, peer: Peer) -> None:
+        self._waiting = False
+        calling, timeout, outbox = (self.calling.text().strip() or DEFAULT_CALLING_AE, self.timeout.value(),
+                                    self._outbox)
 
         def work(job: Job) -> ArchiveResult:
-            job.report(0, 1, "Building the handout…")
-            pdf, _info, _summary = build_pdf_bytes(session)
+            job.report(0, 1, "Building the de-identified handout…")
+            handout = make_handout(session, redact=EXPORT_MODE)
             job.report(0, 1, f"Connecting to {peer}…")
 
             def progress(index: int, total: int, path: Path) -> None:
                 job.report(index - 1, total, f"Sending {index} of {total}: {path.name.split('_', 1)[0]}…")
 
-            return archive_session(session, pdf, peer, outbox=outbox, calling_ae=calling, timeout=timeout,
-                                   progress=progress)
+            return send_handout(handout, peer, outbox=outbox, calling_ae=calling, timeout=timeout,
+                                progress=progress)
 
         job = Job(0, work)
         job.signals.progress.connect(self._progress)
@@ -166,6 +197,7 @@ class SendDialog(QDialog):
         self.done.emit(level, text)
 
     def _failed(self, message: str) -> None:
+        self._waiting = False
         self.send_button.setEnabled(True)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -377,7 +409,9 @@ class DicomActions(QObject):
             self.dialog.raise_()
             return self.dialog
         dialog = SendDialog(session, self.panel, address=self.address, calling_ae=self.calling_ae,
-                            outbox=self.outbox)
+                            outbox=self.outbox, gate=self.panel.deid.gate)
+        self.panel.deid.refused.connect(dialog.refused)
+        self.panel.deid.review_cancelled.connect(dialog.review_cancelled)
         dialog.done.connect(self._sent)
         dialog.address.textChanged.connect(self._remember)
         dialog.calling.textChanged.connect(self._remember)

@@ -1,14 +1,15 @@
 """Export PDF and Print: the same handout the preview shows, built off the GUI thread, cancellable.
 
-Export goes through the core's ``build_handout`` into a temporary file next to the target, renamed
-into place only when the build succeeded and was not cancelled: never a half-written PDF. Print
-renders the same PDF's pages with pdfium and paints them on the printer.
+Both go through the core's one way out: :func:`~takehome.handouts.build.make_handout` (review gate,
+scrubbing, final file check) and :func:`~takehome.handouts.output.deliver` (the file and its audit
+line together, a previous file kept on failure). Export checks the handout BEFORE asking where to
+save it, so a refusal never comes after the file dialog. Print renders the same PDF's pages with
+pdfium and paints them on the printer.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +20,10 @@ from qtpy.QtPrintSupport import QPrinter
 from qtpy.QtWidgets import QProgressDialog, QWidget
 
 from takehome.annotations.model import Session
-from takehome.handouts.build import BuildResult, build_handout, export_pdf_bytes
+from takehome.handouts.build import BuildResult, make_handout
 from takehome.handouts.deid.gate import RedactMode
 from takehome.handouts.errors import OutputError
+from takehome.handouts.output import Handout, deliver
 from takehome.plugin.jobs import Job, start_job
 from takehome.plugin.preview import render_pages
 from takehome.plugin.qtimage import qimage_from_pixels
@@ -31,27 +33,34 @@ SUGGESTED_NAME = "imaging-handout.pdf"
 MAX_PRINT_DPI = 300
 
 
-def export_work(session: Session, out: Path, redact: RedactMode | str = RedactMode.AUTO) -> Job:
-    """A job that writes the handout for ``session`` to ``out`` (all or nothing; one audit line)."""
+def pdf_path(path: str | Path) -> Path:
+    """``path`` ending in .pdf (added when the clinician typed a name without it)."""
+    out = Path(path)
+    return out if out.suffix.lower() == ".pdf" else out.with_name(out.name + ".pdf")
+
+
+def check_work(session: Session, redact: RedactMode | str = RedactMode.AUTO) -> Job:
+    """A job that builds the handout behind every check; nothing is written."""
+
+    def work(job: Job) -> Handout:
+        job.report(0, 2, "Checking the de-identified handout…")
+        handout = make_handout(session, redact=redact)
+        job.check()
+        job.report(2, 2, "Checked")
+        return handout
+
+    return Job(0, work)
+
+
+def export_work(handout: Handout, out: Path) -> Job:
+    """A job that writes the checked ``handout`` to ``out`` with its audit line (all or nothing)."""
 
     def work(job: Job) -> BuildResult:
-        job.report(0, 3, "Reading the images…")
+        job.report(0, 1, "Saving…")
         job.check()
-        partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
-        try:
-            job.report(1, 3, "Building the de-identified handout…")
-            result = build_handout(session, partial, redact=redact)
-            job.check()
-            job.report(2, 3, "Saving…")
-            try:
-                os.replace(partial, out)
-            except OSError as exc:
-                raise OutputError(f"{out}: cannot be written ({exc.strerror or exc}); choose another "
-                                  "folder or file name") from None
-        finally:
-            partial.unlink(missing_ok=True)
-        job.report(3, 3, "Done")
-        return BuildResult(out, result.pdf, result.deid)
+        delivery = deliver(handout, action="export", out=out)
+        job.report(1, 1, "Done")
+        return BuildResult(out, handout.info, handout.deid, delivery.dicom)
 
     return Job(0, work)
 
@@ -61,13 +70,16 @@ def print_work(session: Session, dpi: float, redact: RedactMode | str = RedactMo
 
     def work(job: Job) -> list[NDArray[np.uint8]]:
         job.report(0, 2, "Building the de-identified handout…")
-        pdf, _info, _summary = export_pdf_bytes(session, redact=redact)
+        handout = make_handout(session, redact=redact)
         job.check()
 
         def progress(done: int, total: int) -> None:
             job.report(done, total, f"Preparing page {done} of {total}…")
 
-        return render_pages(pdf, dpi, job.is_cancelled, progress)
+        pages = render_pages(handout.pdf, dpi, job.is_cancelled, progress)
+        job.check()
+        deliver(handout, action="print")  # the audit line, once the pages are ready to paint
+        return pages
 
     return Job(0, work)
 
@@ -110,10 +122,22 @@ class HandoutOutput(QObject):
     def busy(self) -> bool:
         return self.job is not None
 
-    def export_pdf(self, session: Session, out: Path, redact: RedactMode | str = RedactMode.AUTO) -> None:
-        job = export_work(session, out, redact)
+    def export_pdf(self, session: Session, out: Path | None, redact: RedactMode | str = RedactMode.AUTO,
+                   choose: Callable[[], Path | None] | None = None) -> None:
+        """Check the handout, then (``out`` None) ask where with ``choose``, then write it."""
+        job = check_work(session, redact)
+        job.signals.finished.connect(lambda handout: self._checked(handout, out, choose))
+        self._run(job, "Checking the handout…")
+
+    def _checked(self, handout: Handout, out: Path | None, choose: Callable[[], Path | None] | None) -> None:
+        self._finish()
+        target = out if out is not None else (choose() if choose is not None else None)
+        if target is None:
+            self.cancelled.emit()
+            return
+        job = export_work(handout, pdf_path(target))
         job.signals.finished.connect(self._exported)
-        self._run(job, "Exporting the handout PDF…")
+        self._run(job, "Saving the handout PDF…")
 
     def print_pages(self, session: Session, printer: QPrinter,
                     redact: RedactMode | str = RedactMode.AUTO) -> None:

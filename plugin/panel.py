@@ -37,7 +37,7 @@ from takehome.plugin.canvas import ImageCanvas
 from takehome.plugin.deid_panel import EXPORT_MODE, DeidController
 from takehome.plugin.dicom_actions import DicomActions
 from takehome.plugin.excerpts import ExcerptEditor
-from takehome.plugin.export import SUGGESTED_NAME, HandoutOutput
+from takehome.plugin.export import SUGGESTED_NAME, HandoutOutput, pdf_path
 from takehome.plugin.handout_tab import HandoutTab
 from takehome.plugin.host import Host, ImageRef
 from takehome.plugin.images import ImageLibrary
@@ -496,24 +496,26 @@ class TakehomePanel(QWidget):
     # ----- output -----
     @guarded
     def export_pdf(self, path: str | Path | None = None) -> None:
-        """Save the handout as a PDF (asks where when ``path`` is None)."""
+        """Save the handout as a PDF: checked first, then (``path`` None) the file dialog asks where."""
         self.excerpt_editor.flush()
         session = self.session
         if not session.key_images:
             self.messages.show_message("Mark at least one key image (K) before exporting.", "warning")
             return
-        if path is None:
-            chosen, _filter = QFileDialog.getSaveFileName(self, "Export handout PDF",
-                                                          str(self._export_dir / SUGGESTED_NAME),
-                                                          "PDF documents (*.pdf)")
-            if not chosen:
-                return
-            path = chosen
-        out = Path(path)
-        if out.suffix.lower() != ".pdf":
-            out = out.with_name(out.name + ".pdf")
+        out = pdf_path(path) if path is not None else None
+        self.deid.gate(lambda checked: self.output.export_pdf(checked, out, EXPORT_MODE,
+                                                              choose=self._choose_export_file))
+
+    def _choose_export_file(self) -> Path | None:
+        """Ask where to save the (already checked) handout; None when the clinician cancels."""
+        chosen, _filter = QFileDialog.getSaveFileName(self, "Export handout PDF",
+                                                      str(self._export_dir / SUGGESTED_NAME),
+                                                      "PDF documents (*.pdf)")
+        if not chosen:
+            return None
+        out = pdf_path(chosen)
         self._export_dir = out.parent
-        self.deid.gate(lambda checked: self.output.export_pdf(checked, out, EXPORT_MODE))
+        return out
 
     @guarded
     def print_handout(self, printer: QPrinter | None = None) -> None:

@@ -1,8 +1,10 @@
 """The local audit log: one JSON line per export, naming instances and counts, never a person.
 
-Each line holds the time (UTC), what was exported (print or file), the SOP Instance UIDs and
-frames used, what was redacted, dismissed or overridden (counts and kinds), the redaction mode and
-the SHA-256 of the output. No names, IDs, dates of the patient, texts or file names are written.
+Each line holds the time (UTC), how the handout left (export to a file, print, send to a PACS),
+the SOP Instance UIDs and frames used, what was redacted, dismissed or overridden (counts and
+kinds), the redaction mode, the SHA-256 of the PDF and how many DICOM objects went with it. The
+line is written before the outputs are put in place (:mod:`takehome.handouts.output`): no handout
+leaves without its line. No names, IDs, dates of the patient, texts or file names are written.
 Where the log lives: :func:`takehome.handouts.folders.audit_log_path`.
 """
 
@@ -26,18 +28,20 @@ from takehome.handouts.folders import audit_log_path
 class AuditRecord:
     """One export, as the audit log records it."""
 
-    action: str  # "export" (a file) or "print"
+    action: str  # "export" (files), "print" or "send" (to a PACS)
     mode: str  # redaction mode: auto, review, none
     images: tuple[Mapping[str, object], ...]
     text: Mapping[str, object]
     sha256: str
     pages: int
+    dicom_objects: int = 0  # DICOM objects delivered with the PDF (--dicom-out, send)
     time: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
     def to_json(self) -> str:
         data: dict[str, Any] = {"time": self.time, "action": self.action, "redact_mode": self.mode,
                                 "instances": list(self.images), "text": dict(self.text),
-                                "pages": self.pages, "output_sha256": self.sha256}
+                                "pages": self.pages, "output_sha256": self.sha256,
+                                "dicom_objects": self.dicom_objects}
         if self.mode == "none":
             data["warning"] = "burned-in text was not checked (--redact none)"
         return json.dumps(data, sort_keys=True, separators=(",", ":"))

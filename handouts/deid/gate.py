@@ -45,6 +45,7 @@ class ImageDecision:
     overridden: int = 0  # identifying regions the clinician dismissed (an override)
     unresolved: tuple[TextRegion, ...] = ()
     evidence: str = ""
+    size: tuple[int, int] = (0, 0)  # rows, columns of the printed pixels (to say where a region is)
 
     def to_audit(self) -> dict[str, object]:
         return {"sop_instance_uid": self.sop_instance_uid, "frame": self.frame,
@@ -68,7 +69,8 @@ def decide(key: KeyImage, pixels: NDArray[np.uint8], regions: Sequence[TextRegio
     dismissed_boxes = sum(1 for b in own if b.status is RedactionStatus.DISMISSED)
     if mode is RedactMode.NONE:
         filled = tuple(b for b in own if b.status is RedactionStatus.REDACT)
-        return ImageDecision(key.sop_instance_uid, key.frame, mode, filled, dismissed=dismissed_boxes)
+        return ImageDecision(key.sop_instance_uid, key.frame, mode, filled, dismissed=dismissed_boxes,
+                             size=(int(shape[0]), int(shape[1])))
     redacted = mask_of(own, shape, (RedactionStatus.REDACT,))
     handled = mask_of(own, shape, (RedactionStatus.REDACT, RedactionStatus.DISMISSED))
     dismissed_only = mask_of(own, shape, (RedactionStatus.DISMISSED,))
@@ -96,7 +98,7 @@ def decide(key: KeyImage, pixels: NDArray[np.uint8], regions: Sequence[TextRegio
     filled = tuple(b for b in own if b.status is RedactionStatus.REDACT) + tuple(added)
     return ImageDecision(key.sop_instance_uid, key.frame, mode, filled, auto_redacted=len(added),
                          auto_checked=auto_checked, dismissed=dismissed_boxes, overridden=overridden,
-                         unresolved=tuple(unresolved))
+                         unresolved=tuple(unresolved), size=(int(shape[0]), int(shape[1])))
 
 
 def scan(dataset: Dataset, pixels: NDArray[np.uint8], identifiers: Identifiers) -> tuple[
@@ -119,18 +121,35 @@ def redacted_pixels(pixels: NDArray[np.uint8], decision: ImageDecision) -> NDArr
     return filled
 
 
+def where_on_image(region: TextRegion, size: tuple[int, int]) -> str:
+    """Where ``region`` lies on an image of ``size`` (rows, columns), in words: "top left", "middle"."""
+    rows, columns = size
+    if rows <= 0 or columns <= 0:
+        return "on the image"
+    across = (region.x0 + region.x1) / 2 / columns
+    down = (region.y0 + region.y1) / 2 / rows
+    row = "top" if down < 1 / 3 else "bottom" if down > 2 / 3 else ""
+    column = "left" if across < 1 / 3 else "right" if across > 2 / 3 else ""
+    return f"at the {row} {column}".replace("  ", " ").rstrip() if row or column else "in the middle"
+
+
+def unresolved_words(decision: ImageDecision, limit: int = 8) -> str:
+    """The undecided regions of one key image, by where they are and why (no coordinates, no text)."""
+    parts = [f"{where_on_image(r, decision.size)} ({reason_words(r.reason)})"
+             for r in decision.unresolved[:limit]]
+    more = len(decision.unresolved) - limit
+    return "; ".join(parts) + (f" and {more} more" if more > 0 else "")
+
+
 def refuse_if_unresolved(decisions: Sequence[ImageDecision]) -> None:
     """Raise with a message naming every undecided text region, image by image."""
     problems = []
     for number, decision in enumerate(decisions, start=1):
         if not decision.unresolved:
             continue
-        where = ", ".join(
-            f"at x={r.x0}, y={r.y0} ({r.x1 - r.x0}x{r.y1 - r.y0} px; {reason_words(r.reason)})"
-            for r in decision.unresolved)
         problems.append(f"key image {number} (instance {decision.sop_instance_uid}, frame "
                         f"{decision.frame}): {len(decision.unresolved)} text region(s) neither redacted "
-                        f"nor dismissed {where}")
+                        f"nor dismissed, {unresolved_words(decision)}")
     if problems:
         raise DeidentificationError(
             "export refused: " + "; ".join(problems)

@@ -7,10 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from takehome.annotations.model import Session
-from takehome.annotations.session_file import load_session
-from takehome.handouts.dicom.errors import DicomExportError, SendError
-from takehome.handouts.dicom.export import DicomExport, export_dicom
+from takehome.handouts.dicom.errors import SendError
 from takehome.handouts.dicom.send import DEFAULT_CALLING_AE, DEFAULT_TIMEOUT, Peer, collect_files, send_files
 
 EXIT_OK = 0
@@ -40,39 +37,6 @@ def add_send_command(commands: Any) -> None:
     send.add_argument("--commit-port", type=int, metavar="PORT",
                       help="with --remove-sent: the port this workstation listens on for the PACS's "
                            "storage commitment report (as configured in the PACS for --aet)")
-
-
-def _session_for(args: argparse.Namespace) -> tuple[Session, Path | None]:
-    """The session a build or demo command used (read again: the build does not return it)."""
-    if args.command == "demo":
-        from takehome.handouts.sample import demo_session
-
-        return demo_session(), None
-    if args.session is not None:
-        return load_session(args.session), args.session.parent
-    from takehome.handouts.build import session_from_files
-
-    return session_from_files(args.dicom, args.excerpt, args.frame), None
-
-
-def write_dicom_for(args: argparse.Namespace, pdf_path: Path | None) -> DicomExport | None:
-    """After a build/demo with ``--dicom-out``: write the DICOM objects, with the PDF just built."""
-    folder: Path | None = getattr(args, "dicom_out", None)
-    if folder is None:
-        return None
-    session, base_dir = _session_for(args)
-    pdf = None
-    if pdf_path is not None:
-        try:
-            pdf = pdf_path.read_bytes()
-        except OSError as exc:
-            raise DicomExportError(f"{pdf_path}: cannot read the handout back ({exc.strerror})") from None
-    result = export_dicom(session, folder, pdf=pdf, base_dir=base_dir,
-                          allow_multiple_patients=args.command == "demo")
-    print(f"wrote {len(result.files)} DICOM object(s) to {folder} ({result.summary()})")
-    for note in result.notes:
-        print(f"takehome: note: {note}", file=sys.stderr)
-    return result
 
 
 def run_send(args: argparse.Namespace) -> int:

@@ -100,3 +100,84 @@ def test_console_script_demo(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+# ----- a department called "Radiology", patients whose names are ordinary words ---------------
+
+def _study_of(tmp_path: Path, name: str) -> Path:
+    from tests.conftest import make_dataset
+
+    ds = make_dataset(rows=96, columns=120)
+    ds.PatientName = name
+    ds.InstitutionalDepartmentName = "Radiology"
+    path = tmp_path / "study.dcm"
+    ds.save_as(path, enforce_file_format=True)
+    return path
+
+
+def _text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("name", ["Page^Will", "White^Scan", "Long^May", "May^Wall"])
+def test_a_radiology_study_of_a_patient_named_like_a_word_gets_its_handout(
+        name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    surname = name.split("^")[0]
+    out = tmp_path / "handout.pdf"
+    code, stdout, err = run(["build", str(_study_of(tmp_path, name)), "--out", str(out), "--excerpt",
+                             f"Mr {surname} has a 2 cm cyst in the liver."], capsys)
+    assert code == 0, err
+    text = _text(out)
+    assert "has a 2 cm cyst in the liver." in text and f"Mr {surname}" not in text  # the name as a name
+    assert "radiology report" in text and "Page 1 of 1" in text  # the template's own words, kept
+    assert "1 identifier(s) removed" in stdout or "identifier(s) removed" in stdout
+
+
+def test_a_soft_hyphen_inside_a_name_neither_hides_it_nor_refuses(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "handout.pdf"
+    code, _, err = run(["build", str(_study_of(tmp_path, "Blackwood^Eleanor")), "--out", str(out),
+                        "--excerpt", "Mrs Black\u00adwood has a small cyst."], capsys)
+    assert code == 0, err
+    text = _text(out)
+    assert "has a small cyst." in text and "Black" not in text and "wood" not in text
+
+
+def test_a_title_among_the_template_choices_is_scrubbed(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    study = _study_of(tmp_path, "Blackwood^Eleanor")
+    session = session_from_files([study], ["A small cyst."])
+    from dataclasses import replace
+
+    session = replace(session, template_choices=(("title", "Results for Eleanor Blackwood"),))
+    session_file = tmp_path / "session.json"
+    save_session(session, session_file)
+    out = tmp_path / "handout.pdf"
+    code, _, err = run(["build", "--session", str(session_file), "--out", str(out)], capsys)
+    assert code == 0, err
+    text = _text(out)
+    assert "Results for" in text and "Eleanor" not in text and "Blackwood" not in text
+
+
+def test_a_refusal_names_the_place_and_kind(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text that reaches the file unscrubbed (here: scrubbing switched off) is refused by its place."""
+    from dataclasses import replace
+
+    import takehome.handouts.prepare as prepare
+    from takehome.handouts.deid import ScrubResult
+
+    monkeypatch.setattr(prepare, "scrub_text", lambda text, *_args, **_kw: ScrubResult(text, ()))
+    session = session_from_files([_study_of(tmp_path, "Page^Will")], ["Mr Page has a cyst."])
+    arrow = Overlay(ShapeKind.ARROW, (Point(5, 5), Point(20, 20)), label="Will's cyst")
+    session = session.replace_image(0, replace(session.key_images[0], overlays=(arrow,)))
+    save_session(session, tmp_path / "session.json")
+    out = tmp_path / "handout.pdf"
+    code, _, err = run(["build", "--session", str(tmp_path / "session.json"), "--out", str(out),
+                        "--redact", "none"], capsys)
+    assert code == 2 and not out.exists()
+    assert "label 1 of picture 1 holds a header identifier (name)" in err
+    assert "excerpt 1 of picture 1 holds a header identifier (name)" in err
+    assert "Will" not in err and "Mr Page" not in err and "x=" not in err

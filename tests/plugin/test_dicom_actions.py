@@ -10,6 +10,7 @@ from pydicom.uid import generate_uid
 from qtpy.QtCore import Qt
 
 from takehome.annotations.model import KeyImage, Overlay, Point, Session, ShapeKind
+from takehome.handouts.deid.audit import read_audit
 from takehome.handouts.dicom import export_dicom
 from takehome.handouts.dicom.header import evidence_view
 from takehome.plugin.dicom_actions import DicomActions
@@ -97,7 +98,7 @@ def mark_first_image(panel, study_dir: Path) -> None:
 
 
 def test_send_button_stores_the_handout_on_a_real_scp(make_panel, study_dir: Path, tmp_path: Path,
-                                                      qtbot) -> None:
+                                                      qtbot, _audit_log_in_tmp: Path) -> None:
     _host, panel = make_panel()
     actions = panel.dicom
     actions.outbox = tmp_path / "outbox"
@@ -121,6 +122,8 @@ def test_send_button_stores_the_handout_on_a_real_scp(make_panel, study_dir: Pat
     assert len(list((tmp_path / "outbox").rglob("*.dcm"))) == 3
     assert "does not support storage commitment" in text
     assert actions.address == f"STORESCP@127.0.0.1:{port}"  # remembered for the next send
+    (line,) = read_audit(_audit_log_in_tmp)  # the same gate and audit line as Export and Print
+    assert line["action"] == "send" and line["redact_mode"] == "review" and line["dicom_objects"] == 3
 
 
 def test_send_errors_are_shown_and_the_objects_kept(make_panel, study_dir: Path, tmp_path: Path,

@@ -98,6 +98,7 @@ def test_export_cancel_writes_nothing(make_panel, qtbot, tmp_path):
     _host, panel = make_panel()
     qtbot.keyClick(panel.canvas.view, "K")
     wait_for_jobs()
+    qtbot.waitUntil(lambda: not panel.deid.detecting(), timeout=30000)  # its result delivered too
     gate = threading.Event()
     blocker_job = Job(0, lambda job: gate.wait(10))
     start_job(blocker_job)  # keep the worker busy so the export is still queued when cancelled
@@ -146,8 +147,11 @@ def test_print_paints_the_same_pages(make_panel, qtbot, tmp_path):
     assert yellow_pixels(pages[0]) > 50
 
 
-def _when_modal(kind: type, act, attempts: int = 250) -> None:
-    """Run ``act(dialog)`` once a modal dialog of ``kind`` is up (gives up after ~5 s, closing it)."""
+def _when_modal(kind: type, act, attempts: int = 3000) -> None:
+    """Run ``act(dialog)`` once a modal dialog of ``kind`` is up (gives up after ~60 s, closing it).
+
+    The export's file dialog opens only after the handout was checked, which takes a while on a
+    busy machine."""
     from qtpy.QtCore import QTimer
     from qtpy.QtWidgets import QApplication, QDialog
 
@@ -199,3 +203,88 @@ def test_print_dialog_cancelled_prints_nothing(make_panel, qtbot):
     panel.toolbars.print_action.trigger()
     assert shown == [True]
     assert not panel.output.busy()
+
+
+# ----- a department called "Radiology", patients whose names are ordinary words ---------------
+
+def radiology_study(folder, name: str):
+    import pydicom
+
+    from .conftest import write_study
+
+    paths = write_study(folder, images=1)
+    for path in paths:
+        ds = pydicom.dcmread(path)
+        ds.PatientName = name
+        ds.InstitutionalDepartmentName = "Radiology"
+        ds.save_as(path, enforce_file_format=True)
+    return folder
+
+
+def attach_excerpt(panel, text: str) -> None:
+    """The excerpt on the key image, as one undoable edit (the report box's own tests drive typing)."""
+    from dataclasses import replace
+
+    from takehome.annotations.model import Excerpt
+
+    panel._edit_focus(lambda image: replace(image, excerpts=(Excerpt(text),)), "Edit excerpts")
+    assert panel.session.key_images[0].excerpts
+
+
+@pytest.mark.parametrize("name", ["Page^Will", "White^Scan", "Long^May", "May^Wall"])
+def test_a_radiology_study_of_a_patient_named_like_a_word_exports_from_the_panel(
+        name, make_panel, qtbot, tmp_path, monkeypatch):
+    from qtpy.QtWidgets import QFileDialog
+
+    asked: list[str] = []
+
+    def save_as(_parent, _title, suggested, _filter):
+        asked.append(suggested)
+        return suggested, _filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)  # the real dialog: see the test above
+    _host, panel = make_panel(radiology_study(tmp_path / "radiology", name))
+    qtbot.keyClick(panel.canvas.view, "K")
+    surname = name.split("^")[0]
+    attach_excerpt(panel, f"Mr {surname} has a 2 cm cyst in the liver.")
+    panel._export_dir = tmp_path
+    with qtbot.waitSignal(panel.deid.review_opened, timeout=60000) as opened:
+        panel.export_action.trigger()  # the check runs first; the file dialog comes after the review
+    assert asked == []  # no file dialog before the check and the review
+    with qtbot.waitSignal(panel.output.exported, timeout=60000):
+        opened.args[0].export_button.click()
+    assert asked == [str(tmp_path / SUGGESTED_NAME)]
+    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / SUGGESTED_NAME).pages)
+    assert "has a 2 cm cyst in the liver." in text and f"Mr {surname}" not in text
+    assert "radiology report" in text and "Page 1 of 1" in text
+    assert "saved" in panel.messages.text()
+
+
+def test_a_refusal_comes_before_the_file_dialog_and_names_the_place(make_panel, qtbot, tmp_path,
+                                                                     monkeypatch):
+    """Text that would reach the file unscrubbed (scrubbing switched off here) is refused as the
+    clinician types (the preview) and again at Export, before any file dialog, by its place."""
+    from qtpy.QtWidgets import QFileDialog
+
+    import takehome.handouts.prepare as prepare
+    from takehome.handouts.deid import ScrubResult
+
+    dialogs: list[object] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (dialogs.append(args), ("", ""))[1])
+
+    monkeypatch.setattr(prepare, "scrub_text", lambda text, *_args, **_kw: ScrubResult(text, ()))
+    _host, panel = make_panel(radiology_study(tmp_path / "radiology", "Page^Will"))
+    qtbot.keyClick(panel.canvas.view, "K")
+    with qtbot.waitSignal(panel.preview.failed, timeout=60000) as typed:
+        attach_excerpt(panel, "Mr Page has a cyst.")
+    assert "excerpt 1 of picture 1 holds a header identifier (name)" in typed.args[0]
+    assert "cannot be made" in panel.messages.text()
+    with qtbot.waitSignal(panel.deid.review_opened, timeout=60000) as opened:
+        panel.export_action.trigger()
+    with qtbot.waitSignal(panel.output.failed, timeout=60000) as failed:
+        opened.args[0].export_button.click()
+    message = failed.args[0]
+    assert "excerpt 1 of picture 1 holds a header identifier (name)" in message
+    assert "Mr Page" not in message and "x=" not in message
+    qtbot.wait(100)
+    assert dialogs == [] and not (tmp_path / SUGGESTED_NAME).exists()

@@ -37,7 +37,8 @@ def test_review_refuses_naming_every_undecided_region() -> None:
         refuse_if_unresolved([decision])
     message = str(info.value)
     assert "key image 1" in message and UID in message and "2 text region(s)" in message
-    assert "x=10, y=5" in message and "x=10, y=60" in message
+    assert "at the top left" in message and "at the bottom left" in message
+    assert "x=" not in message  # where, in words: never coordinates
     assert "the patient's name" in message
 
 

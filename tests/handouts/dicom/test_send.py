@@ -157,22 +157,23 @@ def test_bad_addresses_and_folders_are_clear_errors(tmp_path: Path) -> None:
     assert Peer.parse("PACS@[::1]:11112") == Peer("PACS", "::1", 11112)
 
 
-def test_archive_session_empties_its_outbox_only_when_everything_was_stored(
+def test_send_handout_empties_its_outbox_only_when_everything_was_stored(
         study: Study, session_factory: Callable[[Study], Session], tmp_path: Path) -> None:
-    from takehome.handouts.dicom.archive import archive_session
+    from takehome.handouts.build import make_handout
+    from takehome.handouts.output import send_handout
 
-    session = session_factory(study)
+    handout = make_handout(session_factory(study), redact="none")
     with storescp(tmp_path / "received") as port:
-        result = archive_session(session, b"%PDF-1.4\n%%EOF\n", Peer("STORESCP", "127.0.0.1", port),
-                                 outbox=tmp_path / "outbox", timeout=5)
-    assert result.complete and len(list((tmp_path / "received").iterdir())) == len(result.written.files) == 5
+        result = send_handout(handout, Peer("STORESCP", "127.0.0.1", port), outbox=tmp_path / "outbox",
+                              timeout=5)
+    stored = len(result.written.files)
+    assert result.complete and len(list((tmp_path / "received").iterdir())) == stored == 5
     # stored, but storescp cannot commit to keeping them: the outbox keeps them all
-    assert sorted(result.kept) == sorted(result.folder.iterdir()) and len(result.kept) == 5
+    assert sorted(result.kept) == sorted(result.folder.iterdir()) and len(result.kept) == stored
     with pytest.raises(SendError, match="nothing accepts connections"):
-        archive_session(session, None, Peer("PACS", "127.0.0.1", free_port()), outbox=tmp_path / "outbox",
-                        timeout=2)
+        send_handout(handout, Peer("PACS", "127.0.0.1", free_port()), outbox=tmp_path / "outbox", timeout=2)
     kept = [f for f in (tmp_path / "outbox").iterdir() if f != result.folder]
-    assert len(kept) == 1 and len(list(kept[0].iterdir())) == 4  # the failed attempt waits to be sent again
+    assert len(kept) == 1 and len(list(kept[0].iterdir())) == stored  # the failed attempt waits to be sent
 
 
 def test_the_takehome_command_sends_as_a_separate_process(outbox: Path, tmp_path: Path) -> None:
