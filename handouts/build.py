@@ -9,16 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from takehome.annotations.model import Excerpt, Session
-from takehome.handouts.deid import Identifiers
 from takehome.handouts.deid.gate import RedactMode
 from takehome.handouts.deid.pdffile import ensure_clean_pdf
 from takehome.handouts.deid.printed import printed_texts
 from takehome.handouts.dicom.export import DicomExport
-from takehome.handouts.errors import DeidentificationError, InputError
+from takehome.handouts.errors import InputError
 from takehome.handouts.output import Handout, deliver, with_printed_title
 from takehome.handouts.pdf.document import PDF_CREATOR, PdfInfo, render_pdf
 from takehome.handouts.prepare import (
     DeidSummary,
+    header_identifiers,
     key_image_from_file,
     load_images,
     prepare_content,
@@ -89,12 +89,7 @@ def make_handout(session: Session, *, base_dir: str | os.PathLike[str] | None = 
     chosen = choose_template(session, template, choices)
     session = chosen_title(session, choices)
     loaded = load_images(session, base_dir)
-    try:
-        identifiers = Identifiers.union(Identifiers.from_dataset(item.dataset) for item in loaded)
-    except Exception as exc:  # fail closed: without the identifiers nothing can be checked
-        raise DeidentificationError(
-            f"the header identifiers could not be read ({type(exc).__name__}); nothing was written"
-        ) from None
+    identifiers = header_identifiers(loaded)
     content, summary = prepare_content(session, loaded, chosen, redact=redact)
     data, info = render_pdf(content, chosen)
     data = ensure_clean_pdf(data, identifiers, title="Imaging handout", creator=PDF_CREATOR,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,6 +129,16 @@ def printable(text: str) -> str:
     return without_invisible(unicodedata.normalize("NFC", text))
 
 
+def header_identifiers(loaded: Sequence[LoadedImage]) -> Identifiers:
+    """Every identifier the key images' headers hold (fails closed: unreadable headers refuse)."""
+    try:
+        return Identifiers.union(Identifiers.from_dataset(item.dataset) for item in loaded)
+    except Exception as exc:  # fail closed: without the identifiers nothing can be checked
+        raise DeidentificationError(
+            f"the header identifiers could not be read ({type(exc).__name__}); nothing was written"
+        ) from None
+
+
 def prepare_content(session: Session, loaded: list[LoadedImage], template: Template, *,
                     redact: RedactMode | str = RedactMode.AUTO) -> tuple[HandoutContent, DeidSummary]:
     """Render every key image, redact its burned-in identifiers and scrub every text.
@@ -135,12 +146,7 @@ def prepare_content(session: Session, loaded: list[LoadedImage], template: Templ
     Refuses (DeidentificationError) while a key image has text regions left undecided in review.
     """
     mode = RedactMode(redact)
-    try:
-        identifiers = Identifiers.union(Identifiers.from_dataset(item.dataset) for item in loaded)
-    except Exception as exc:  # fail closed: without the identifiers nothing can be checked
-        raise DeidentificationError(
-            f"the header identifiers could not be read ({type(exc).__name__}); nothing was written"
-        ) from None
+    identifiers = header_identifiers(loaded)
     removed = 0
     changed = 0
     by_kind: Counter[str] = Counter()
@@ -193,5 +199,5 @@ def prepare_content(session: Session, loaded: list[LoadedImage], template: Templ
         removed, changed, dict(by_kind), kept, tuple(decisions), mode.value)
 
 
-__all__ = ["DeidSummary", "HandoutError", "LoadedImage", "key_image_from_file", "load_images",
-           "prepare_content", "resolve_file"]
+__all__ = ["DeidSummary", "HandoutError", "LoadedImage", "header_identifiers", "key_image_from_file",
+           "load_images", "prepare_content", "resolve_file"]

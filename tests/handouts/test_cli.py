@@ -171,7 +171,7 @@ def test_a_refusal_names_the_place_and_kind(tmp_path: Path, capsys: pytest.Captu
 
     monkeypatch.setattr(prepare, "scrub_text", lambda text, *_args, **_kw: ScrubResult(text, ()))
     session = session_from_files([_study_of(tmp_path, "Page^Will")], ["Mr Page has a cyst."])
-    arrow = Overlay(ShapeKind.ARROW, (Point(5, 5), Point(20, 20)), label="Will's cyst")
+    arrow = Overlay(ShapeKind.ARROW, (Point(5, 5), Point(20, 20)), label="Cyst, as shown to Will")
     session = session.replace_image(0, replace(session.key_images[0], overlays=(arrow,)))
     save_session(session, tmp_path / "session.json")
     out = tmp_path / "handout.pdf"
