@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from takehome.annotations.input_file import InputFileError, check_path, printable_path
 from takehome.annotations.model import Session
 from takehome.handouts.deid import Identifiers
 from takehome.handouts.deid.audit import AuditRecord, image_summaries, sha256_of, text_summary, write_audit
@@ -228,6 +229,14 @@ def _audit(action: str, handout: Handout, dicom_objects_written: int) -> None:
         sha256=sha256_of(handout.pdf), pages=handout.info.pages, dicom_objects=dicom_objects_written))
 
 
+def _usable(path: Path, option: str) -> Path:
+    """``path`` with ``~`` expanded, or a clear error for a name the file system refuses."""
+    try:
+        return check_path(path)
+    except InputFileError as exc:
+        raise InputError(f"{option}: {exc}") from None
+
+
 def deliver(handout: Handout, *, action: str, out: Path | None = None, dicom_out: Path | None = None,
             allow_multiple_patients: bool = False) -> Delivery:
     """Write the handout's outputs together, with one audit line: all of them, or none.
@@ -239,11 +248,17 @@ def deliver(handout: Handout, *, action: str, out: Path | None = None, dicom_out
     if action not in ACTIONS:
         raise ValueError(f"action: one of {', '.join(ACTIONS)}, got {action!r}")
     if out is not None:
+        out = _usable(out, "--out")
         check_file_name(out, handout.identifiers)
     objects: Sequence[DicomObject] = ()
     if dicom_out is not None:
-        if dicom_out.exists() and not dicom_out.is_dir():
-            raise InputError(f"--dicom-out: {dicom_out} exists and is not a folder")
+        dicom_out = _usable(dicom_out, "--dicom-out")
+        try:
+            if dicom_out.exists() and not dicom_out.is_dir():
+                raise InputError(f"--dicom-out: {dicom_out} exists and is not a folder")
+        except OSError as exc:
+            raise InputError(f"--dicom-out: {printable_path(dicom_out)} cannot be used "
+                             f"({exc.strerror or exc})") from None
         objects = dicom_objects(handout.session, list(handout.loaded), handout.pdf,
                                 allow_multiple_patients=allow_multiple_patients)
     folder = dicom_out or Path()

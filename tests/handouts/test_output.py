@@ -210,6 +210,8 @@ def test_cli_on_a_full_disk_keeps_the_previous_outputs(study: Study, small_disk:
 _KILLED_BUILD = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
+    from dataclasses import replace as changed
+    from takehome.annotations.model import Window
     from takehome.handouts.build import build_handout, session_from_files
 
     kill_at = int(sys.argv[1])
@@ -225,7 +227,11 @@ _KILLED_BUILD = textwrap.dedent("""
 
     os.replace = replace
     out, dicom, *files = sys.argv[2:]
-    build_handout(session_from_files(files, ["A different note."]), out, dicom_out=dicom, redact="none")
+    # another note and window: every object's content, so its content-derived UID and name, is new
+    session = session_from_files(files, [f"A different note ({kill_at})."])
+    session = changed(session, key_images=tuple(changed(image, window=Window(40.0, 400.0 + kill_at))
+                                                for image in session.key_images))
+    build_handout(session, out, dicom_out=dicom, redact="none")
 """)
 
 

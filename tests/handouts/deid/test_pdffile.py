@@ -81,7 +81,7 @@ def test_unreadable_bytes_fail_closed() -> None:
 # ----- the check knows where text comes from ---------------------------------------------------
 
 SOURCE_IDS = Identifiers(name_parts=frozenset({"Page", "Will", "Blackwood"}),
-                         phrases=frozenset({"Radiology"}))
+                         phrases=frozenset({"Springfield Radiology"}))
 
 
 def lines_pdf(*lines: str) -> bytes:
@@ -98,20 +98,20 @@ def lines_pdf(*lines: str) -> bytes:
 
 def printed(*checked: tuple[str, str], trusted: tuple[str, ...] = ()) -> PrintedTexts:
     return PrintedTexts(
-        trusted=("Radiology", "The notes come from your radiology report and will be explained.", *trusted),
+        trusted=("Springfield Radiology", "The notes come from your radiology report and will be explained.", *trusted),
         checked=tuple(CheckedText(place, text) for place, text in checked),
         footers=("Page 1 of 1",))
 
 
 def test_template_words_equal_to_header_values_are_trusted() -> None:
-    data = lines_pdf("Radiology", "The notes come from your radiology", "report and will be explained.",
+    data = lines_pdf("Springfield Radiology", "The notes come from your radiology", "report and will be explained.",
                      "A 12 mm nodule.", "Page 1 of 1")
     assert not check_pdf(data, SOURCE_IDS).clean  # without sources every word is judged
     assert check_pdf(data, SOURCE_IDS, printed=printed(("excerpt 1 of picture 1", "A 12 mm nodule."))).clean
 
 
 def test_a_refusal_names_the_place_and_kind_never_the_value() -> None:
-    data = lines_pdf("Radiology", "A nodule. Blackwood", "Page 1 of 1")
+    data = lines_pdf("Springfield Radiology", "A nodule. Blackwood", "Page 1 of 1")
     sources = printed(("excerpt 1 of picture 1", "A nodule."), ("label 2 of picture 1", "Blackwood"))
     with pytest.raises(DeidentificationError) as caught:
         ensure_clean_pdf(data, SOURCE_IDS, title="t", creator="c", printed=sources)
@@ -130,7 +130,7 @@ def test_template_text_is_taken_out_only_as_a_whole() -> None:
 
 
 def test_text_no_source_explains_is_judged_and_refused() -> None:
-    data = lines_pdf("Radiology", "Will", "Page 1 of 1")
+    data = lines_pdf("Springfield Radiology", "Will", "Page 1 of 1")
     (problem,) = check_pdf(data, SOURCE_IDS, printed=printed()).problems
     assert problem == "page 1 holds a header identifier (name) in text that is not the template's"
 
@@ -138,9 +138,9 @@ def test_text_no_source_explains_is_judged_and_refused() -> None:
 def test_pieces_around_template_text_never_join() -> None:
     # "Black" + trusted text + "wood" must not be read as one word, nor hide anything either
     ids = Identifiers(name_parts=frozenset({"Blackwood"}))
-    data = lines_pdf("Black Radiology wood", "Page 1 of 1")
+    data = lines_pdf("Black Springfield Radiology wood", "Page 1 of 1")
     assert check_pdf(data, ids, printed=printed()).clean
-    assert residue(["Black Radiology wood Page 1 of 1"], printed()) == ["Black\nwood"]
+    assert residue(["Black Springfield Radiology wood Page 1 of 1"], printed()) == ["Black\nwood"]
 
 
 def test_invisible_characters_do_not_hide_or_split_words() -> None:
