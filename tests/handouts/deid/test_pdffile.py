@@ -98,14 +98,15 @@ def lines_pdf(*lines: str) -> bytes:
 
 def printed(*checked: tuple[str, str], trusted: tuple[str, ...] = ()) -> PrintedTexts:
     return PrintedTexts(
-        trusted=("Springfield Radiology", "The notes come from your radiology report and will be explained.", *trusted),
+        trusted=("Springfield Radiology", "The notes come from your radiology report and will be explained.",
+                 *trusted),
         checked=tuple(CheckedText(place, text) for place, text in checked),
         footers=("Page 1 of 1",))
 
 
 def test_template_words_equal_to_header_values_are_trusted() -> None:
-    data = lines_pdf("Springfield Radiology", "The notes come from your radiology", "report and will be explained.",
-                     "A 12 mm nodule.", "Page 1 of 1")
+    data = lines_pdf("Springfield Radiology", "The notes come from your radiology",
+                     "report and will be explained.", "A 12 mm nodule.", "Page 1 of 1")
     assert not check_pdf(data, SOURCE_IDS).clean  # without sources every word is judged
     assert check_pdf(data, SOURCE_IDS, printed=printed(("excerpt 1 of picture 1", "A 12 mm nodule."))).clean
 
