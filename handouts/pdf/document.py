@@ -202,7 +202,7 @@ def _fit_group(ctx: _Context, images: list[tuple[int, HandoutImage]], total: int
     last = len(heights) - 1
     if last == 0 or not fits(last):
         # long notes overflow the page whatever the picture's size: keep pictures large, let notes flow
-        return _group(ctx, images, total, cap), cap
+        return stories[0], cap
     too_tall, fitting = 0, last
     while fitting - too_tall > 1:
         middle = (too_tall + fitting) // 2
