@@ -99,7 +99,7 @@ class SendDialog(QDialog):
         self.timeout.setSuffix(" s")
         self.commit_port = QSpinBox(self)
         self.commit_port.setRange(0, 65535)
-        self.commit_port.setSpecialValueText("none: the objects stay in the outbox")
+        self.commit_port.setSpecialValueText("none: the report comes on the same connection")
         self.commit_port.setValue(commit_port or 0)
         self.commit_port.setToolTip(
             "The port on this workstation where the PACS sends its storage commitment report (the port "
