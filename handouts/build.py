@@ -22,6 +22,7 @@ from takehome.handouts.prepare import (
     key_image_from_file,
     load_images,
     prepare_content,
+    without_pixels,
 )
 from takehome.handouts.templates import Template, resolve_template
 
@@ -91,6 +92,7 @@ def make_handout(session: Session, *, base_dir: str | os.PathLike[str] | None = 
     loaded = load_images(session, base_dir)
     identifiers = header_identifiers(loaded)
     content, summary = prepare_content(session, loaded, chosen, redact=redact)
+    loaded = without_pixels(loaded, content)  # the files' pixel data are not kept through the layout
     data, info = render_pdf(content, chosen)
     data = ensure_clean_pdf(data, identifiers, title="Imaging handout", creator=PDF_CREATOR,
                             keep=session.text_overrides, printed=printed_texts(content, chosen, info.pages))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from takehome.annotations.model import Crop, Overlay
+from takehome.annotations.model import Crop, Overlay, Window
 from takehome.annotations.spacing import Spacing
 from takehome.handouts.glossary import GlossaryEntry
 from takehome.handouts.legend.orientation import Orientation
@@ -30,6 +30,8 @@ class HandoutImage:
     #: Edge letters (L/R, A/P, H/F) from the header, and the plain sentence on how to read the view.
     orientation: Orientation | None = None
     reading: str = ""
+    #: The window the grey pixels were printed with (None for colour).
+    window: Window | None = None
 
     def __post_init__(self) -> None:
         if len(self.labels) != len(self.overlays):

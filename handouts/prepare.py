@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from pydicom.dataset import Dataset
 
-from takehome.annotations.model import KeyImage, Session, ShapeKind
+from takehome.annotations.model import KeyImage, Session, ShapeKind, Window
 from takehome.annotations.spacing import Length, line_length, spacing_for
 from takehome.handouts.caption import describe
 from takehome.handouts.content import HandoutContent, HandoutImage
@@ -37,7 +37,7 @@ from takehome.handouts.errors import DeidentificationError, HandoutError, InputE
 from takehome.handouts.glossary import glossary_for
 from takehome.handouts.i18n import translator
 from takehome.handouts.legend import orientation_for, reading_sentence
-from takehome.handouts.source import read_dataset
+from takehome.handouts.source import PIXEL_TAGS, read_dataset
 
 if TYPE_CHECKING:  # the template package imports the layout, which must load first (handouts/__init__)
     from takehome.handouts.templates import Template
@@ -50,6 +50,8 @@ class LoadedImage:
     key_image: KeyImage
     dataset: Dataset
     path: Path
+    #: The window the handout printed it with, once rendered (exports then need not decode again).
+    window: Window | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,29 @@ def load_images(session: Session, base_dir: str | os.PathLike[str] | None = None
             raise InputError(f"{where}: frame {image.frame} does not exist in {path}")
         loaded.append(LoadedImage(image, ds, path))
     return loaded
+
+
+def without_pixels(loaded: Sequence[LoadedImage], content: HandoutContent) -> list[LoadedImage]:
+    """The key images with their headers only and the window ``content`` printed each with: once the
+    pictures are rendered, the files' pixel data (shared, and freed with the last holder) need not
+    stay in memory for the layout and the exports."""
+    if len(loaded) != len(content.images):
+        raise HandoutError(f"without_pixels: {len(loaded)} key images but {len(content.images)} pictures")
+    headers: dict[int, Dataset] = {}
+    result = []
+    for item, image in zip(loaded, content.images, strict=False):
+        header = headers.get(id(item.dataset))
+        if header is None:
+            header = Dataset()
+            for element in item.dataset:
+                if element.tag not in PIXEL_TAGS:
+                    header.add(element)
+            meta = getattr(item.dataset, "file_meta", None)
+            if meta is not None:
+                header.file_meta = meta
+            headers[id(item.dataset)] = header
+        result.append(LoadedImage(item.key_image, header, item.path, image.window))
+    return result
 
 
 def overlay_texts(loaded: LoadedImage) -> tuple[str, ...]:
@@ -188,6 +213,7 @@ def prepare_content(session: Session, loaded: list[LoadedImage], template: Templ
             spacing=spacing_for(item.dataset, key.frame),
             orientation=orientation,
             reading=reading_sentence(orientation, translator(template.language)) if orientation else "",
+            window=display.window,
         ))
     refuse_if_unresolved(decisions)
     own_title = session.title.strip() and not template.is_locked("title")
@@ -200,4 +226,4 @@ def prepare_content(session: Session, loaded: list[LoadedImage], template: Templ
 
 
 __all__ = ["DeidSummary", "HandoutError", "LoadedImage", "header_identifiers", "key_image_from_file",
-           "load_images", "prepare_content", "resolve_file"]
+           "load_images", "prepare_content", "resolve_file", "without_pixels"]

@@ -25,6 +25,8 @@ from takehome.handouts.errors import DecodeError, InputError
 MAX_DICOM_BYTES = 4 * 2**30
 
 _PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
+#: Their tags: a header without these holds no image.
+PIXEL_TAGS = frozenset({0x7FE00010, 0x7FE00008, 0x7FE00009})
 
 #: Transfer syntaxes whose decoding needs an optional plugin, and the package that provides it.
 _DECODER_PACKAGES: dict[str, str] = {

@@ -30,6 +30,7 @@ from qtpy.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -77,7 +78,8 @@ class SendDialog(QDialog):
 
     def __init__(self, session: Session, parent: QWidget | None = None, *, address: str = "",
                  calling_ae: str = DEFAULT_CALLING_AE, timeout: float = DEFAULT_TIMEOUT,
-                 outbox: Path | None = None, gate: Gate | None = None) -> None:
+                 commit_port: int | None = None, outbox: Path | None = None,
+                 gate: Gate | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Send to PACS")
         self.setObjectName("takehome-send-dialog")
@@ -95,6 +97,14 @@ class SendDialog(QDialog):
         self.timeout.setRange(1, 600)
         self.timeout.setValue(timeout)
         self.timeout.setSuffix(" s")
+        self.commit_port = QSpinBox(self)
+        self.commit_port.setRange(0, 65535)
+        self.commit_port.setSpecialValueText("none: the report comes on the same connection")
+        self.commit_port.setValue(commit_port or 0)
+        self.commit_port.setToolTip(
+            "The port on this workstation where the PACS sends its storage commitment report (the port "
+            "the PACS has for this AE title). Only objects the PACS committed to keep leave the outbox; "
+            "a PACS that reports on the same connection needs none.")
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -105,6 +115,7 @@ class SendDialog(QDialog):
         form.addRow("PACS (AE@host:port)", self.address)
         form.addRow("This workstation's AE title", self.calling)
         form.addRow("Timeout", self.timeout)
+        form.addRow("Storage commitment port", self.commit_port)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.send_button = QPushButton("Send", self)
         self.send_button.setDefault(True)
@@ -118,6 +129,11 @@ class SendDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
         self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 4)
+
+    @property
+    def chosen_commit_port(self) -> int | None:
+        """The storage commitment port entered, None when not set."""
+        return self.commit_port.value() or None
 
     @property
     def busy(self) -> bool:
@@ -160,6 +176,7 @@ class SendDialog(QDialog):
         self._waiting = False
         calling, timeout, outbox = (self.calling.text().strip() or DEFAULT_CALLING_AE, self.timeout.value(),
                                     self._outbox)
+        commit_port = self.chosen_commit_port
 
         def work(job: Job) -> ArchiveResult:
             job.report(0, 1, "Building the de-identified handout…")
@@ -170,7 +187,7 @@ class SendDialog(QDialog):
                 job.report(index - 1, total, f"Sending {index} of {total}: {path.name.split('_', 1)[0]}…")
 
             return send_handout(handout, peer, outbox=outbox, calling_ae=calling, timeout=timeout,
-                                progress=progress)
+                                commit_port=commit_port, progress=progress)
 
         job = Job(0, work)
         job.signals.progress.connect(self._progress)
@@ -296,6 +313,7 @@ class DicomActions(QObject):
         self.outbox = outbox
         self.address = ""
         self.calling_ae = DEFAULT_CALLING_AE
+        self.commit_port: int | None = None
         self.found: StudyObjects | None = None
         self._files: tuple[str, ...] = ()
         self.dialog: SendDialog | None = None
@@ -409,20 +427,22 @@ class DicomActions(QObject):
             self.dialog.raise_()
             return self.dialog
         dialog = SendDialog(session, self.panel, address=self.address, calling_ae=self.calling_ae,
-                            outbox=self.outbox, gate=self.panel.deid.gate)
+                            commit_port=self.commit_port, outbox=self.outbox, gate=self.panel.deid.gate)
         self.panel.deid.refused.connect(dialog.refused)
         self.panel.deid.review_cancelled.connect(dialog.review_cancelled)
         dialog.done.connect(self._sent)
         dialog.address.textChanged.connect(self._remember)
         dialog.calling.textChanged.connect(self._remember)
+        dialog.commit_port.valueChanged.connect(self._remember)
         self.dialog = dialog
         dialog.show()
         return dialog
 
-    def _remember(self, _text: str) -> None:
+    def _remember(self, _value: object) -> None:
         if self.dialog is not None:
             self.address = self.dialog.address.text().strip()
             self.calling_ae = self.dialog.calling.text().strip() or DEFAULT_CALLING_AE
+            self.commit_port = self.dialog.chosen_commit_port
 
     def _sent(self, level: str, text: str) -> None:
         self.panel.messages.show_message(text, level)

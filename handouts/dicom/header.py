@@ -12,6 +12,7 @@ from pydicom.uid import generate_uid
 
 from takehome.annotations.session_file import write_atomic
 from takehome.handouts.dicom.errors import DicomExportError
+from takehome.handouts.source import PIXEL_TAGS
 
 MANUFACTURER = "takehome"
 MODEL_NAME = "takehome handouts"
@@ -19,8 +20,6 @@ DEVICE_SERIAL = "1"
 
 #: Series numbers of the objects takehome adds to a study (one series per modality).
 SERIES_NUMBER = {"KO": 9901, "PR": 9902, "DOC": 9903}
-
-_PIXEL_TAGS = {0x7FE00010, 0x7FE00008, 0x7FE00009}
 
 #: Type 2 attributes of the patient/study modules that highdicom reads from the evidence.
 _TYPE2_EMPTY = ("PatientID", "PatientName", "PatientBirthDate", "PatientSex", "AccessionNumber",
@@ -47,7 +46,7 @@ def evidence_view(ds: Dataset) -> Dataset:
     """
     view = Dataset()
     for element in ds:
-        if element.tag not in _PIXEL_TAGS:
+        if element.tag not in PIXEL_TAGS:
             view.add(element)
     for keyword in _TYPE2_EMPTY:
         if keyword not in view:

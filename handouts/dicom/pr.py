@@ -40,6 +40,7 @@ from takehome.handouts.dicom.header import (
 )
 from takehome.handouts.display import render
 from takehome.handouts.prepare import LoadedImage
+from takehome.handouts.source import has_pixels
 
 LAYER = "TAKEHOME"
 CONTENT_LABEL = "TAKEHOME"
@@ -101,6 +102,8 @@ def shown_window(item: LoadedImage) -> Window | None:
     """The window the handout shows the key image with (its own, the header's, or the automatic one)."""
     if item.key_image.window is not None:
         return item.key_image.window
+    if item.window is not None or not has_pixels(item.dataset):
+        return item.window  # as printed (None: by the header's VOI LUT)
     return render(item.dataset, item.key_image.frame, None, path=str(item.path)).window
 
 

@@ -175,18 +175,42 @@ def _group(ctx: _Context, images: list[tuple[int, HandoutImage]], total: int, im
     return story
 
 
+def _heights(cap: float) -> list[float]:
+    """The picture heights tried, largest first: ``cap`` shrinking by 8% down to the minimum."""
+    heights = [cap]
+    while heights[-1] > MIN_IMAGE_HEIGHT:
+        heights.append(max(MIN_IMAGE_HEIGHT, heights[-1] * 0.92))
+    return heights
+
+
 def _fit_group(ctx: _Context, images: list[tuple[int, HandoutImage]], total: int,
                available: float, cap: float) -> tuple[list[Flowable], float]:
-    """The group with the largest picture height (at most ``cap``) that fits ``available``."""
-    height = cap
-    while True:
-        story = _group(ctx, images, total, height)
-        if _height(story, ctx.width) <= available * 0.98:
-            return story, height
-        if height <= MIN_IMAGE_HEIGHT:
-            # long notes overflow the page whatever the picture's size: keep pictures large, let notes flow
-            return _group(ctx, images, total, cap), cap
-        height = max(MIN_IMAGE_HEIGHT, height * 0.92)
+    """The group with the largest picture height (at most ``cap``) that fits ``available``.
+
+    A group's height grows with its pictures', so the largest fitting height is found by bisection
+    over the heights tried (a handful of layouts, not one per height).
+    """
+    heights = _heights(cap)
+    stories: dict[int, list[Flowable]] = {}
+
+    def fits(index: int) -> bool:
+        stories[index] = _group(ctx, images, total, heights[index])
+        return _height(stories[index], ctx.width) <= available * 0.98
+
+    if fits(0):
+        return stories[0], cap
+    last = len(heights) - 1
+    if last == 0 or not fits(last):
+        # long notes overflow the page whatever the picture's size: keep pictures large, let notes flow
+        return stories[0], cap
+    too_tall, fitting = 0, last
+    while fitting - too_tall > 1:
+        middle = (too_tall + fitting) // 2
+        if fits(middle):
+            fitting = middle
+        else:
+            too_tall = middle
+    return stories[fitting], heights[fitting]
 
 
 def _legend_note(content: HandoutContent, look: Look, root: StructElement) -> list[Flowable]:

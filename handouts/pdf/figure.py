@@ -65,9 +65,10 @@ class FigureFlowable(TaggedMixin, Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         canvas: Canvas = self.canv
         left, bottom = self.image_left, self.bottom_band
-        embedded = prepare_image(self.image.pixels, self.image.region, self.draw_width, self.draw_height)
+        reader, embedded = prepare_image(self.image.pixels, self.image.region, self.draw_width,
+                                         self.draw_height)
         self.embedded_list.append(embedded)
-        canvas.drawImage(embedded.reader, left, bottom, self.draw_width, self.draw_height)
+        canvas.drawImage(reader, left, bottom, self.draw_width, self.draw_height)
         frame = ImageFrame(left, bottom, self.draw_width, self.draw_height, self.image.region)
         draw_overlays(canvas, frame, self.image.overlays, self.image.labels, self.bold, self.label_size)
         canvas.setStrokeColor(HexColor("#555555"))

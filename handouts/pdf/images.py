@@ -31,13 +31,11 @@ class Encoding(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class EmbeddedImage:
-    """An image ready for ``canvas.drawImage`` and how it was encoded."""
+    """How an image was embedded: its filter and pixel size (facts only, no pixels)."""
 
-    reader: ImageReader
     encoding: Encoding
     width_px: int
     height_px: int
-    nbytes: int
 
 
 def choose_encoding(pixels: NDArray[np.uint8]) -> Encoding:
@@ -49,8 +47,11 @@ def choose_encoding(pixels: NDArray[np.uint8]) -> Encoding:
 
 
 def prepare_image(pixels: NDArray[np.uint8], region: tuple[int, int, int, int],
-                  width_pt: float, height_pt: float, dpi: int = PRINT_DPI) -> EmbeddedImage:
-    """Cut ``region`` out of ``pixels``, shrink it to ``dpi`` at the printed size, encode it."""
+                  width_pt: float, height_pt: float, dpi: int = PRINT_DPI,
+                  ) -> tuple[ImageReader, EmbeddedImage]:
+    """Cut ``region`` out of ``pixels``, shrink it to ``dpi`` at the printed size, encode it once.
+
+    The reader is for one ``drawImage`` and must not be kept: reportlab caches decoded pixels in it."""
     x0, y0, x1, y1 = region
     part = np.ascontiguousarray(pixels[y0:y1, x0:x1])
     image = Image.fromarray(part, mode="RGB" if part.ndim == 3 else "L")
@@ -60,11 +61,10 @@ def prepare_image(pixels: NDArray[np.uint8], region: tuple[int, int, int, int],
         image = image.resize((min(image.width, target_w), min(image.height, target_h)),
                              Image.Resampling.LANCZOS)
     encoding = choose_encoding(part)
+    facts = EmbeddedImage(encoding, image.width, image.height)
+    if encoding is Encoding.FLATE:
+        return ImageReader(image), facts  # reportlab deflates the pixels itself: encoded once
     buffer = io.BytesIO()
-    if encoding is Encoding.JPEG:
-        image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-    else:
-        image.save(buffer, format="PNG", optimize=False, compress_level=6)
-    data = buffer.getvalue()
-    buffer = io.BytesIO(data)
-    return EmbeddedImage(ImageReader(buffer), encoding, image.width, image.height, len(data))
+    image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    buffer.seek(0)
+    return ImageReader(buffer), facts  # the JPEG goes into the PDF as it is

@@ -14,6 +14,7 @@ from takehome.handouts.deid.audit import read_audit
 from takehome.handouts.dicom import export_dicom
 from takehome.handouts.dicom.header import evidence_view
 from takehome.plugin.dicom_actions import DicomActions
+from tests.handouts.dicom.orthanc import AET, CLIENT_AET, orthanc
 from tests.handouts.dicom.scp import free_port, storescp
 
 
@@ -124,6 +125,36 @@ def test_send_button_stores_the_handout_on_a_real_scp(make_panel, study_dir: Pat
     assert actions.address == f"STORESCP@127.0.0.1:{port}"  # remembered for the next send
     (line,) = read_audit(_audit_log_in_tmp)  # the same gate and audit line as Export and Print
     assert line["action"] == "send" and line["redact_mode"] == "review" and line["dicom_objects"] == 3
+
+
+def test_send_with_a_commitment_port_empties_the_outbox_on_orthanc(make_panel, study_dir: Path,
+                                                                   tmp_path: Path, qtbot) -> None:
+    _host, panel = make_panel()
+    actions = panel.dicom
+    actions.outbox = tmp_path / "outbox"
+    mark_first_image(panel, study_dir)
+    with orthanc(tmp_path / "pacs") as server:
+        dialog = actions.open_send_dialog()
+        assert dialog is not None
+        qtbot.addWidget(dialog)
+        dialog.address.setText(f"{AET}@127.0.0.1:{server.dicom_port}")
+        dialog.calling.setText(CLIENT_AET)
+        dialog.commit_port.setValue(server.commit_port)  # where Orthanc reports its commitment
+        dialog.timeout.setValue(20)
+        with qtbot.waitSignal(dialog.done, timeout=90000) as blocker:
+            qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+        stored = server.instances()
+    level, text = blocker.args
+    assert level == "info" and "Stored 3 of 3 DICOM object(s)" in text and "copy stays" not in text, text
+    study = str(pydicom.dcmread(panel.session.key_images[0].file, stop_before_pixels=True).StudyInstanceUID)
+    assert len({i["sop"] for i in stored}) == len(stored) == 3 and {i["study"] for i in stored} == {study}
+    # committed by the PACS: nothing is left to resend, and the port is remembered for the next send
+    assert not list((tmp_path / "outbox").rglob("*.dcm"))
+    assert actions.commit_port == server.commit_port
+    again = actions.open_send_dialog()
+    assert again is not None
+    qtbot.addWidget(again)
+    assert again.commit_port.value() == server.commit_port
 
 
 def test_send_errors_are_shown_and_the_objects_kept(make_panel, study_dir: Path, tmp_path: Path,
