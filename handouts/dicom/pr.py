@@ -125,6 +125,23 @@ def _voi(item: LoadedImage, view: Dataset) -> SoftcopyVOILUTTransformation | Non
     return SoftcopyVOILUTTransformation(voi_luts=[VOILUT(descriptor[1], data)], referenced_images=reference)
 
 
+def _vois(items: Sequence[LoadedImage], views: dict[str, Dataset]) -> list[SoftcopyVOILUTTransformation]:
+    """One VOI item per key image; an instance whose references cannot name a frame (a single-frame
+    IOD) gets one item only, its first key image's: a reference to it means all its frames."""
+    vois: list[SoftcopyVOILUTTransformation] = []
+    seen: set[str] = set()
+    for item in items:
+        uid = item.key_image.sop_instance_uid
+        if not references_frames(views[uid]):
+            if uid in seen:
+                continue
+            seen.add(uid)
+        voi = _voi(item, views[uid])
+        if voi is not None:
+            vois.append(voi)
+    return vois
+
+
 def _displayed_area(key: KeyImage, view: Dataset) -> Dataset:
     """Displayed Area Selection item: the key image's crop (1-based whole pixels), else all of it."""
     area = Dataset()
@@ -209,7 +226,7 @@ def presentation_state(items: Sequence[LoadedImage], *, title: str = "",
                 rescale = rescale_of(items[0].dataset)
                 modality = None if rescale is None else ModalityLUTTransformation(
                     rescale_intercept=rescale[1], rescale_slope=rescale[0], rescale_type=rescale[2])
-                vois = [v for v in (_voi(i, views[i.key_image.sop_instance_uid]) for i in items) if v]
+                vois = _vois(items, views)
                 state: Dataset = GrayscaleSoftcopyPresentationState(
                     referenced_images=list(views.values()), voi_lut_transformations=vois or None,
                     modality_lut_transformation=modality,

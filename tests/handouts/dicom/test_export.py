@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pydicom
 import pytest
 from PIL import ImageCms
+from pydicom.multival import MultiValue
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
@@ -203,3 +205,32 @@ def test_a_palette_colour_key_image_gets_a_kos_and_a_note_not_a_failure(tmp_path
     assert result.kinds == ("KO",)
     (note,) = result.notes
     assert "PALETTE COLOR images get no presentation state" in note
+
+
+@pytest.mark.parametrize(("sop_class", "items"), [
+    ("1.2.840.10008.5.1.4.1.1.7.3", [[1], [2], [3]]),  # multi-frame IOD: one item per frame
+    (None, [[]]),  # frames in a single-frame IOD: references name no frame, one item for the instance
+])
+def test_frames_of_one_grey_multiframe_file_share_one_presentation_state(
+        tmp_path: Path, sop_class: str | None, items: list[list[int]]) -> None:
+    """Three frames of one instance as key images (one with its own window) give one valid GSPS."""
+    from takehome.annotations.model import Window
+    from takehome.handouts.build import session_from_files
+
+    ds = make_dataset(frames=3)
+    if sop_class is not None:
+        ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = sop_class
+    path = tmp_path / "cine.dcm"
+    ds.save_as(path, enforce_file_format=True)
+    first, second, third = (session_from_files([path], frame=f).key_images[0] for f in (1, 2, 3))
+    session = Session(key_images=(first, replace(second, window=Window(60.0, 300.0)), third))
+    result = export_dicom(session, tmp_path / "out")
+    (gsps,) = [pydicom.dcmread(f) for f in result.files if f.name.startswith("GSPS")]
+    def frames(ref: pydicom.Dataset) -> list[int]:
+        value = ref.get("ReferencedFrameNumber")
+        values = [] if value is None else value if isinstance(value, MultiValue) else [value]
+        return [int(f) for f in values]
+
+    assert [[f for ref in item.ReferencedImageSequence for f in frames(ref)]
+            for item in gsps.SoftcopyVOILUTSequence] == items
+    assert not dciodvfy_errors(Path(gsps.filename))
