@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from qtpy.QtCore import Qt
 
-from takehome.annotations.model import Point
+from takehome.annotations.model import ShapeKind
 from takehome.plugin.canvas import Tool
 from takehome.plugin.jobs import wait_for_jobs
+from takehome.plugin.napari_host.drawings import LAYER_NAME
 from takehome.plugin.napari_host.widget import DOCK_TITLE, TakehomeDockWidget, open_panel
 from takehome.plugin.panel import TakehomePanel
-from tests.plugin.mouse import drag
 from tests.plugin.napari_host.conftest import SyntheticStudy
 
 pytestmark = pytest.mark.napari
@@ -49,7 +50,7 @@ def test_panel_docks_from_the_plugins_menu_and_follows_the_slider(make_napari_vi
         qtbot.waitUntil(lambda uid=uid: panel.focus is not None and panel.focus.sop_instance_uid == uid,
                         timeout=3000)
         assert panel.focus.file == str(study.axial_files_in_position_order[index])
-    qtbot.waitUntil(panel.canvas.isVisible, timeout=3000)
+    assert panel.canvas.shown is not None and not panel.canvas.isVisible()  # one image on screen: napari's
 
 
 def test_marking_key_images_in_napari_lands_in_the_panel_session(make_napari_viewer, qtbot,
@@ -69,19 +70,20 @@ def test_marking_key_images_in_napari_lands_in_the_panel_session(make_napari_vie
     qtbot.waitUntil(lambda: panel.focus is not None and panel.focus.sop_instance_uid == study.cine_uid,
                     timeout=3000)
     _press_k(qtbot, panel)
-    # draw a labelled arrow on the cine frame, with the real mouse on the panel's canvas
-    canvas = panel.canvas
-    canvas.set_tool(Tool.ARROW)
-    drag(canvas.view.viewport(), canvas.image_to_widget(Point(4, 28)), canvas.image_to_widget(Point(30, 6)))
-    qtbot.keyClicks(canvas.label_editor, "the cyst")
-    qtbot.keyClick(canvas.label_editor, Qt.Key.Key_Return)
+    # draw a labelled arrow on the cine frame: the panel's Arrow tool, napari's canvas, the label box
+    panel.toolbars.tool_actions[Tool.ARROW].trigger()
+    drawings = viewer.layers[LAYER_NAME]
+    assert viewer.layers.selection.active is drawings and drawings.mode == "add_line"
+    drawings.add_lines(np.array([[1, 27.5, 3.5], [1, 5.5, 29.5]]))
+    qtbot.keyClicks(widget.tools.label_box, "the cyst")
+    qtbot.keyClick(widget.tools.label_box, Qt.Key.Key_Return)
 
     keys = panel.session.key_images
     assert [(k.sop_instance_uid, k.file, k.frame) for k in keys] == [
         (study.axial_uids_in_position_order[3], str(study.axial_files_in_position_order[3]), 1),
         (study.cine_uid, str(study.cine_file), 2),
     ]
-    assert [o.label for o in keys[1].overlays] == ["the cyst"]
+    assert [(o.kind, o.label) for o in keys[1].overlays] == [(ShapeKind.ARROW, "the cyst")]
     assert panel.session.study_instance_uid == study.study_uid
 
 
