@@ -227,7 +227,7 @@ def attach_excerpt(panel, text: str) -> None:
 
     from takehome.annotations.model import Excerpt
 
-    panel._edit_focus(lambda image: replace(image, excerpts=(Excerpt(text),)), "Edit excerpts")
+    panel.store.edit_focus(lambda image: replace(image, excerpts=(Excerpt(text),)), "Edit excerpts")
     assert panel.session.key_images[0].excerpts
 
 
@@ -249,7 +249,7 @@ def test_a_radiology_study_of_a_patient_named_like_a_word_exports_from_the_panel
     attach_excerpt(panel, f"Mr {surname} has a 2 cm cyst in the liver.")
     panel._export_dir = tmp_path
     with qtbot.waitSignal(panel.deid.review_opened, timeout=60000) as opened:
-        panel.export_action.trigger()  # the check runs first; the file dialog comes after the review
+        panel.toolbars.export_action.trigger()  # the check runs first; the file dialog comes after the review
     assert asked == []  # no file dialog before the check and the review
     with qtbot.waitSignal(panel.output.exported, timeout=60000):
         opened.args[0].export_button.click()
@@ -280,7 +280,7 @@ def test_a_refusal_comes_before_the_file_dialog_and_names_the_place(make_panel, 
     assert "excerpt 1 of picture 1 holds a header identifier (name)" in typed.args[0]
     assert "cannot be made" in panel.messages.text()
     with qtbot.waitSignal(panel.deid.review_opened, timeout=60000) as opened:
-        panel.export_action.trigger()
+        panel.toolbars.export_action.trigger()
     with qtbot.waitSignal(panel.output.failed, timeout=60000) as failed:
         opened.args[0].export_button.click()
     message = failed.args[0]
