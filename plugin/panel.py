@@ -8,6 +8,7 @@ undoable step and is autosaved at once. Errors show in the panel's message bar.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -123,6 +124,9 @@ class TakehomePanel(QWidget):
         self.canvas = canvas if canvas is not None else ImageCanvas(self)
         self.own_canvas = canvas is None
         self.canvas.describe = self._describe_overlay
+        #: the part of the image in view (x, y, width, height); a host that draws the image elsewhere
+        #: (napari) replaces it with its own view's
+        self.view_region: Callable[[], tuple[float, float, float, float] | None] = self.canvas.visible_region
         self.info = QLabel(self)
         self.info.setWordWrap(True)
         self.strip = KeyImageStrip(self)
@@ -436,7 +440,7 @@ class TakehomePanel(QWidget):
     @guarded
     def crop_to_view(self) -> None:
         """Print only the part of the image in view (undoable; the drawing tools still see it all)."""
-        region = self.canvas.visible_region()
+        region = self.view_region()
         if region is None:
             self.messages.show_message("No image is shown to crop.", "warning")
             return

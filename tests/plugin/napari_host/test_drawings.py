@@ -156,3 +156,21 @@ def test_shapes_drawn_or_moved_in_napari_come_back_as_one_undoable_edit(make_nap
     panel.toolbars.undo_action.trigger()
     assert panel.session.key_images[0].overlays[0].points == (Point(6.5, 5.5), Point(30.5, 25.5))
     assert np.allclose(np.asarray(layer.data[0])[:, 1].min(), 5)
+
+
+def test_crop_to_view_prints_the_part_in_napari_view(make_napari_viewer, qtbot,
+                                                     study: SyntheticStudy) -> None:
+    viewer, panel, _widget = _docked(make_napari_viewer, qtbot, study, 1)
+    panel.toggle_key_image()
+    camera = viewer.scene.camera
+    source = viewer.layers.selection.active
+    centre = source.data_to_world([1, 23.5, 15.5])  # zoomed in on the upper left part of the slice
+    camera.center = tuple(float(v) for v in centre[-2:])
+    camera.zoom = max(viewer.canvas.size) / (20 * min(source.scale[-2:]))
+    panel.toolbars.crop_action.trigger()
+    crop = panel.session.key_images[0].crop
+    assert crop is not None and crop.width < 64 and crop.height < 48
+    assert abs(crop.x + crop.width / 2 - 16) < 1 and abs(crop.y + crop.height / 2 - 24) < 1
+    camera.zoom = min(viewer.canvas.size) / (200 * max(source.scale[-2:]))  # the whole slice in view
+    panel.toolbars.crop_action.trigger()
+    assert panel.session.key_images[0].crop is None
