@@ -3,7 +3,8 @@
 Choosing Arrow, Line, Circle or Box in the panel makes "takehome drawings" napari's active layer in
 the mode that draws it; Text makes "takehome notes" active, adding a note where the clinician clicks;
 Select selects drawings there; Contrast gives the image layer back (napari's pan and zoom). The label
-box names the drawing or note selected in napari, else the one drawn last, as one undoable edit.
+box names the drawing or note selected in napari, else the one drawn last, as one undoable edit;
+Delete removes the ones selected there.
 """
 
 from __future__ import annotations
@@ -51,6 +52,15 @@ class NapariTools:
                                   "canvas (else the one drawn last) and press Enter")
         self.label_box.returnPressed.connect(self.apply_label)
         panel.canvas.tool_changed.connect(self.use_tool)
+        panel.toolbars.delete_action.triggered.connect(lambda _checked=False: self.delete_selected())
+
+    def delete_selected(self) -> None:
+        """The panel's Delete: the drawings and notes selected on napari's canvas (one undoable edit each)."""
+        if self._panel.strip.hasFocus():
+            return  # the panel deletes the key image then
+        for layer in (self._drawings.layer, self._notes.layer):
+            if layer is not None and layer in self._host.viewer.layers and layer.selected_data:
+                layer.remove_selected()
 
     def use_tool(self, name: str) -> None:
         """Make napari draw what the panel's tool ``name`` draws."""
