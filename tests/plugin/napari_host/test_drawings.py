@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from qtpy.QtCore import Qt
 
-from takehome.annotations.model import Overlay, Point, ShapeKind
+from takehome.annotations.model import Overlay, Point, Redaction, ShapeKind
 from takehome.plugin.canvas import ImageCanvas, Tool
 from takehome.plugin.jobs import wait_for_jobs
 from takehome.plugin.napari_host.drawings import LAYER_NAME
@@ -179,3 +179,14 @@ def test_crop_to_view_prints_the_part_in_napari_view(make_napari_viewer, qtbot,
     camera.zoom = min(viewer.canvas.size) / (200 * max(source.scale[-2:]))  # the whole slice in view
     panel.toolbars.crop_action.trigger()
     assert panel.session.key_images[0].crop is None
+
+
+def test_the_panel_shows_the_image_only_while_text_boxes_are_to_review(make_napari_viewer, qtbot,
+                                                                       study: SyntheticStudy) -> None:
+    _viewer, panel, widget = _docked(make_napari_viewer, qtbot, study, 2)
+    image = replace(panel.store.new_key_image(), redactions=(Redaction(4, 4, 20, 8),))
+    panel.store.edit(replace(panel.session, key_images=(image,)), "Redact a box")
+    qtbot.waitUntil(widget.canvas.isVisible, timeout=3000)
+    assert len(panel.deid.displayed()) == 1
+    panel.toolbars.undo_action.trigger()
+    qtbot.waitUntil(lambda: not widget.canvas.isVisible(), timeout=3000)
