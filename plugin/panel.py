@@ -49,6 +49,8 @@ from takehome.plugin.state import PanelState, key_of
 from takehome.plugin.strip import KeyImageStrip
 
 Key = tuple[str, int]
+#: how to draw on a takehome canvas (the panel's own, or the standalone viewer's view)
+DRAW_HINT = "Right-drag: brightness/contrast; wheel: zoom; double-click a drawing to edit its label."
 #: how long the image on show must rest before its burned-in text is checked (not every slice
 #: scrolled past is worth an OCR run)
 DEID_DELAY_MS = 250
@@ -97,12 +99,15 @@ class TakehomePanel(QWidget):
     autosaved = Signal(str)
 
     def __init__(self, host: Host, parent: QWidget | None = None,
-                 library: ImageLibrary | None = None, canvas: ImageCanvas | None = None) -> None:
-        """``canvas``: the viewer's own view, when the host draws there (the panel then has none)."""
+                 library: ImageLibrary | None = None, canvas: ImageCanvas | None = None,
+                 hint: str = DRAW_HINT) -> None:
+        """``canvas``: the viewer's own view, when the host draws there (the panel then has none);
+        ``hint``: how to draw there, shown under the tools."""
         super().__init__(parent)
         self.setObjectName("takehome-panel")
         self.setWindowTitle("takehome")
         self._host = host
+        self._hint = hint
         self.library = library if library is not None else ImageLibrary()  # shared with a viewer
         self.store = PanelState(self.library, parent=self)
         self.autosaver: Autosaver | None = None
@@ -311,8 +316,7 @@ class TakehomePanel(QWidget):
         number = self.session.key_images.index(image) + 1
         total = len(self.session.key_images)
         self.info.setText(f"Key image {number} of {total}: {len(image.overlays)} drawing(s), "
-                          f"{len(image.excerpts)} excerpt(s). Right-drag: brightness/contrast; "
-                          "wheel: zoom; double-click a drawing to edit its label.")
+                          f"{len(image.excerpts)} excerpt(s). {self._hint}")
 
     def _describe_overlay(self, overlay: Overlay) -> str:
         focus = self.store.focus

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 #: Title of the dock widget in napari's window and Plugins menu.
 DOCK_TITLE = "Take-home handout"
+#: how to draw in napari, under the panel's tools
+DRAW_HINT = "Draw on napari's image with the tools above; labels: the box above, Enter."
 #: napari's key for "mark the image on show as a key image" (the panel's own K)
 MARK_KEY = "K"
 
@@ -42,7 +44,7 @@ class TakehomeDockWidget(QWidget):
         self.canvas = ImageCanvas(self)  # for reviewing burned-in text boxes only
         self.canvas.setVisible(False)
         self.panel = TakehomePanel(self.host, self, library=shared_library(),  # decoded once, for both
-                                   canvas=self.canvas)
+                                   canvas=self.canvas, hint=DRAW_HINT)
         self.panel.view_region = self.host.visible_region  # crop to napari's view
         self.drawings = NapariDrawings(self.host, self.panel.store)
         self.notes = NapariNotes(self.host, self.panel.store)
