@@ -3,13 +3,14 @@
 Choosing Arrow, Line, Circle or Box in the panel makes "takehome drawings" napari's active layer in
 the mode that draws it; Text makes "takehome notes" active, adding a note where the clinician clicks;
 Select selects drawings there; Contrast gives the image layer back (napari's pan and zoom). The label
-box names the drawing or note selected in napari, else the one drawn last, as one undoable edit;
+box shows and names the drawing or note selected in napari, else the one drawn last, as one undoable edit;
 Delete removes the ones selected there.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from qtpy.QtWidgets import QLineEdit, QWidget
 
@@ -17,9 +18,11 @@ from takehome.annotations.errors import AnnotationError
 from takehome.annotations.model import Overlay, Session, ShapeKind
 from takehome.plugin import edits
 from takehome.plugin.canvas import Tool
+from takehome.plugin.napari_host.drawings import LAYER_NAME as DRAWINGS_LAYER
 from takehome.plugin.napari_host.drawings import NapariDrawings
 from takehome.plugin.napari_host.host import NapariHost
-from takehome.plugin.napari_host.notes import NapariNotes
+from takehome.plugin.napari_host.notes import LAYER_NAME as NOTES_LAYER
+from takehome.plugin.napari_host.notes import NEW_NOTE, NapariNotes
 from takehome.plugin.panel import TakehomePanel
 
 _KINDS = {Tool.ARROW: ShapeKind.ARROW, Tool.LINE: ShapeKind.LINE, Tool.ELLIPSE: ShapeKind.ELLIPSE,
@@ -53,6 +56,22 @@ class NapariTools:
         self.label_box.returnPressed.connect(self.apply_label)
         panel.canvas.tool_changed.connect(self.use_tool)
         panel.toolbars.delete_action.triggered.connect(lambda _checked=False: self.delete_selected())
+        host.viewer.layers.events.inserted.connect(self._layer_inserted)
+
+    def _layer_inserted(self, event: Any) -> None:
+        layer = getattr(event, "value", None)  # inserted while add_shapes/add_points runs: known by name
+        if layer is not None and layer.name in (DRAWINGS_LAYER, NOTES_LAYER):
+            layer.selected_data.events.items_changed.connect(self._selection_changed)
+
+    def _selection_changed(self, _event: object = None) -> None:
+        """Show the label of the drawing selected in napari in the box, ready to edit."""
+        if self.label_box.hasFocus():
+            return
+        overlay_id = self._drawings.selected_id() or self._notes.selected_id()
+        labels = [o.label for image in self._panel.session.key_images for o in image.overlays
+                  if o.id == overlay_id]
+        self.label_box.setText(labels[0] if labels and labels[0] != NEW_NOTE else "")
+        self.label_box.selectAll()  # typing replaces it
 
     def delete_selected(self) -> None:
         """The panel's Delete: the drawings and notes selected on napari's canvas (one undoable edit each)."""

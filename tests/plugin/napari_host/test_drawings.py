@@ -99,6 +99,7 @@ def test_an_arrow_is_drawn_with_its_head_as_one_drawing(make_napari_viewer, qtbo
     assert arrow.points == (Point(9, 33), Point(39, 13)) and arrow.label == "the cyst"
     assert len(panel.session.key_images[0].overlays) == 1 and len(layer.data) == 1
     layer.selected_data = {0}
+    assert widget.tools.label_box.text() == "the cyst"  # the selected drawing's label, ready to edit
     panel.toolbars.delete_action.trigger()  # the panel's Delete removes what is selected in napari
     assert panel.session.key_images[0].overlays == () and len(layer.data) == 0
     panel.toolbars.undo_action.trigger()
