@@ -99,6 +99,16 @@ class NapariDrawings:
     def layer(self) -> Any | None:
         return self._layer
 
+    def close(self) -> None:
+        """Take the layer off napari's canvas (the panel closes: the drawings are in its session)."""
+        layer, self._layer = self._layer, None
+        if layer is not None and layer in self._host.viewer.layers:
+            self._writing = True
+            try:
+                self._host.viewer.layers.remove(layer)
+            finally:
+                self._writing = False
+
     def selected_id(self) -> str | None:
         """The id of the drawing selected in napari (the first, when several are)."""
         layer = self._layer

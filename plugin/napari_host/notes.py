@@ -48,6 +48,16 @@ class NapariNotes:
     def layer(self) -> Any | None:
         return self._layer
 
+    def close(self) -> None:
+        """Take the layer off napari's canvas (the panel closes: the notes are in its session)."""
+        layer, self._layer = self._layer, None
+        if layer is not None and layer in self._host.viewer.layers:
+            self._writing = True
+            try:
+                self._host.viewer.layers.remove(layer)
+            finally:
+                self._writing = False
+
     def add_mode(self) -> None:
         """Make the layer napari's active one, adding a note where the clinician clicks."""
         layer = self._layer

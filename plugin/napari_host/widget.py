@@ -87,6 +87,8 @@ class TakehomeDockWidget(QWidget):
         self._viewer.bind_key(MARK_KEY, None, overwrite=True)
         self.host.close()
         self.panel.close()
+        self.drawings.close()
+        self.notes.close()
 
 
 def open_panel(viewer: napari.Viewer) -> TakehomeDockWidget:

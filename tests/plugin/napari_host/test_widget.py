@@ -96,7 +96,9 @@ def test_open_panel_from_python_and_close_it(make_napari_viewer, qtbot, study: S
     widget.host.on_current_image_changed(seen.append)
     viewer.dims.set_current_step(0, 0)
     assert len(seen) == 1
+    qtbot.waitUntil(lambda: LAYER_NAME in viewer.layers, timeout=3000)
     viewer.window.remove_dock_widget(widget)  # what the dock's close button does
     assert not widget.panel.isVisible()
+    assert [layer.name for layer in viewer.layers if layer.name.startswith("takehome")] == []
     viewer.dims.set_current_step(0, 1)  # the closed panel is not called any more
     assert len(seen) == 1
