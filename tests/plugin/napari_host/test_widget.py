@@ -102,3 +102,22 @@ def test_open_panel_from_python_and_close_it(make_napari_viewer, qtbot, study: S
     assert [layer.name for layer in viewer.layers if layer.name.startswith("takehome")] == []
     viewer.dims.set_current_step(0, 1)  # the closed panel is not called any more
     assert len(seen) == 1
+
+
+def test_reopening_the_panel_draws_the_saved_drawings_again(make_napari_viewer, qtbot,
+                                                            study: SyntheticStudy) -> None:
+    viewer = make_napari_viewer()
+    viewer.open(str(study.folder / "series3"), plugin="takehome")
+    viewer.dims.set_current_step(0, 2)
+    widget = open_panel(viewer)
+    qtbot.waitUntil(lambda: widget.panel.focus is not None and LAYER_NAME in viewer.layers, timeout=3000)
+    widget.tools.use_tool(Tool.ARROW.value)
+    viewer.layers[LAYER_NAME].add_lines(np.array([[2, 30.5, 5.5], [2, 10.5, 35.5]]))
+    assert len(widget.panel.session.key_images) == 1
+    viewer.window.remove_dock_widget(widget)  # closing saves the session
+    again = open_panel(viewer)  # the study's autosave is restored: its arrow is on napari's canvas again
+    qtbot.waitUntil(lambda: LAYER_NAME in viewer.layers and len(viewer.layers[LAYER_NAME].data) == 1,
+                    timeout=3000)
+    assert [o.kind for o in again.panel.session.key_images[0].overlays] == [ShapeKind.ARROW]
+    qtbot.waitUntil(lambda: sorted(layer.name for layer in viewer.layers if layer.name.startswith("takehome"))
+                    == [LAYER_NAME, "takehome notes"], timeout=3000)  # once each, not a stale copy beside
