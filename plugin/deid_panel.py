@@ -239,7 +239,7 @@ class DeidController(QObject):
 
     def add_box_in_view(self) -> Redaction | None:
         """A new redaction box in the middle of the visible part of the image (to move and resize)."""
-        region = self._panel.canvas.visible_region()
+        region = self._panel.view_region()
         if region is None:
             self._panel.messages.show_message("No image is shown to redact.", "warning")
             return None

@@ -8,6 +8,7 @@ undoable step and is autosaved at once. Errors show in the panel's message bar.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,6 +49,8 @@ from takehome.plugin.state import PanelState, key_of
 from takehome.plugin.strip import KeyImageStrip
 
 Key = tuple[str, int]
+#: how to draw on a takehome canvas (the panel's own, or the standalone viewer's view)
+DRAW_HINT = "Right-drag: brightness/contrast; wheel: zoom; double-click a drawing to edit its label."
 #: how long the image on show must rest before its burned-in text is checked (not every slice
 #: scrolled past is worth an OCR run)
 DEID_DELAY_MS = 250
@@ -96,12 +99,15 @@ class TakehomePanel(QWidget):
     autosaved = Signal(str)
 
     def __init__(self, host: Host, parent: QWidget | None = None,
-                 library: ImageLibrary | None = None, canvas: ImageCanvas | None = None) -> None:
-        """``canvas``: the viewer's own view, when the host draws there (the panel then has none)."""
+                 library: ImageLibrary | None = None, canvas: ImageCanvas | None = None,
+                 hint: str = DRAW_HINT) -> None:
+        """``canvas``: the viewer's own view, when the host draws there (the panel then has none);
+        ``hint``: how to draw there, shown under the tools."""
         super().__init__(parent)
         self.setObjectName("takehome-panel")
         self.setWindowTitle("takehome")
         self._host = host
+        self._hint = hint
         self.library = library if library is not None else ImageLibrary()  # shared with a viewer
         self.store = PanelState(self.library, parent=self)
         self.autosaver: Autosaver | None = None
@@ -123,6 +129,9 @@ class TakehomePanel(QWidget):
         self.canvas = canvas if canvas is not None else ImageCanvas(self)
         self.own_canvas = canvas is None
         self.canvas.describe = self._describe_overlay
+        #: the part of the image in view (x, y, width, height); a host that draws the image elsewhere
+        #: (napari) replaces it with its own view's
+        self.view_region: Callable[[], tuple[float, float, float, float] | None] = self.canvas.visible_region
         self.info = QLabel(self)
         self.info.setWordWrap(True)
         self.strip = KeyImageStrip(self)
@@ -307,8 +316,7 @@ class TakehomePanel(QWidget):
         number = self.session.key_images.index(image) + 1
         total = len(self.session.key_images)
         self.info.setText(f"Key image {number} of {total}: {len(image.overlays)} drawing(s), "
-                          f"{len(image.excerpts)} excerpt(s). Right-drag: brightness/contrast; "
-                          "wheel: zoom; double-click a drawing to edit its label.")
+                          f"{len(image.excerpts)} excerpt(s). {self._hint}")
 
     def _describe_overlay(self, overlay: Overlay) -> str:
         focus = self.store.focus
@@ -436,7 +444,7 @@ class TakehomePanel(QWidget):
     @guarded
     def crop_to_view(self) -> None:
         """Print only the part of the image in view (undoable; the drawing tools still see it all)."""
-        region = self.canvas.visible_region()
+        region = self.view_region()
         if region is None:
             self.messages.show_message("No image is shown to crop.", "warning")
             return

@@ -79,6 +79,8 @@ class RedactionLayer(QObject):
 
     #: the new tuple of Redaction after any change
     changed = Signal(object)
+    #: how many boxes are on show, after the panel set them (a host may show its canvas only then)
+    shown = Signal(int)
 
     def __init__(self, viewbox: pg.ViewBox, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +111,7 @@ class RedactionLayer(QObject):
             item.setVisible(self._visible)
             self.viewbox.addItem(item)
             self._items[box.id] = item
+        self.shown.emit(len(self._boxes))
 
     def set_visible(self, visible: bool) -> None:
         self._visible = visible

@@ -94,6 +94,28 @@ class NapariHost:
         """The takehome image layer whose slice is shown (else the first candidate), or None."""
         return self._source_layer()
 
+    def visible_region(self) -> tuple[float, float, float, float] | None:
+        """The part of the shown slice in napari's view: (x, y, width, height) in image pixels, or None."""
+        layer = self._source_layer()
+        if layer is None or self._viewer.dims.ndisplay != 2:
+            return None
+        camera = self._viewer.scene.camera
+        height, width = self._viewer.canvas.size
+        centre_y, centre_x = (float(v) for v in camera.center[-2:])
+        half_y, half_x = height / camera.zoom / 2, width / camera.zoom / 2
+        point = list(self._viewer.dims.point)
+        corners = []
+        for y, x in ((centre_y - half_y, centre_x - half_x), (centre_y + half_y, centre_x + half_x)):
+            point[-2:] = [y, x]
+            row, column = (float(v) for v in layer.world_to_data(point[-int(layer.ndim):])[-2:])
+            corners.append((column + 0.5, row + 0.5))  # napari's pixel centres are whole, the model's half
+        rows, columns = (int(n) for n in np.shape(layer.data)[-2:])
+        x0, x1 = max(0.0, min(c[0] for c in corners)), min(float(columns), max(c[0] for c in corners))
+        y0, y1 = max(0.0, min(c[1] for c in corners)), min(float(rows), max(c[1] for c in corners))
+        if x1 - x0 < 1 or y1 - y0 < 1:
+            return None
+        return x0, y0, x1 - x0, y1 - y0
+
     def slices(self, layer: Any) -> tuple[ImageRef, ...]:
         """The images of a takehome image layer, slice by slice (empty for other layers)."""
         return self._slices(layer)

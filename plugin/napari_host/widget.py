@@ -1,4 +1,9 @@
-"""The napari widget contribution: the takehome panel, driven by a :class:`NapariHost`."""
+"""The napari widget contribution: the takehome panel, driven by a :class:`NapariHost`.
+
+The panel shows no image of its own: its tools draw on napari's canvas (the "takehome drawings" and
+"takehome notes" layers). Its canvas appears in the dock only while the image on show has burned-in
+text boxes to review (napari has no layer for those yet).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,12 @@ from typing import TYPE_CHECKING
 from qtpy.QtCore import QEvent
 from qtpy.QtWidgets import QVBoxLayout, QWidget
 
+from takehome.plugin.canvas import ImageCanvas
 from takehome.plugin.images import shared_library
 from takehome.plugin.napari_host.drawings import NapariDrawings
 from takehome.plugin.napari_host.host import NapariHost
+from takehome.plugin.napari_host.notes import NapariNotes
+from takehome.plugin.napari_host.tools import NapariTools
 from takehome.plugin.panel import TakehomePanel
 
 if TYPE_CHECKING:
@@ -17,6 +25,8 @@ if TYPE_CHECKING:
 
 #: Title of the dock widget in napari's window and Plugins menu.
 DOCK_TITLE = "Take-home handout"
+#: how to draw in napari, under the panel's tools
+DRAW_HINT = "Draw on napari's image with the tools above; labels: the box above, Enter."
 #: napari's key for "mark the image on show as a key image" (the panel's own K)
 MARK_KEY = "K"
 
@@ -31,12 +41,25 @@ class TakehomeDockWidget(QWidget):
         super().__init__(parent)
         self.setObjectName("takehome-napari-dock")
         self.host = NapariHost(napari_viewer)
-        self.panel = TakehomePanel(self.host, self, library=shared_library())  # decoded once, for both
+        self.canvas = ImageCanvas(self)  # for reviewing burned-in text boxes only
+        self.canvas.setVisible(False)
+        self.panel = TakehomePanel(self.host, self, library=shared_library(),  # decoded once, for both
+                                   canvas=self.canvas, hint=DRAW_HINT)
+        self.panel.view_region = self.host.visible_region  # crop to napari's view
         self.drawings = NapariDrawings(self.host, self.panel.store)
+        self.notes = NapariNotes(self.host, self.panel.store)
+        self.tools = NapariTools(self.host, self.panel, self.drawings, self.notes, self)
         self.drawings.refresh()
+        self.notes.refresh()
+        panel_layout = self.panel.layout()
+        assert isinstance(panel_layout, QVBoxLayout)
+        panel_layout.insertWidget(2, self.tools.label_box)  # under the panel's tool buttons
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.panel)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.panel, 1)
+        canvas = self.canvas
+        self.panel.deid.layer.shown.connect(lambda count: canvas.setVisible(count > 0))
         self._docked = False
         host = self.host
         # the lambda holds the host, not this widget, so the viewer stops calling into a dead panel
@@ -64,6 +87,8 @@ class TakehomeDockWidget(QWidget):
         self._viewer.bind_key(MARK_KEY, None, overwrite=True)
         self.host.close()
         self.panel.close()
+        self.drawings.close()
+        self.notes.close()
 
 
 def open_panel(viewer: napari.Viewer) -> TakehomeDockWidget:

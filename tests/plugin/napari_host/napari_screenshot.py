@@ -7,8 +7,9 @@ Run in a real X server (or Xvfb)::
 
 It writes a synthetic CT-like series (a phantom; no real patient), opens it with the takehome reader,
 docks the panel from the Plugins menu entry, pages to a slice, marks it (K), draws a labelled arrow
-and a measured line with the mouse, attaches report sentences, and grabs the whole window (then,
-if a second path is given, again with the Preview tab showing the handout).
+a measured line and a note on napari's canvas with the panel's tools and label box, attaches report
+sentences, and grabs the whole window (then, if a second path is given, again with the Preview tab
+showing the handout).
 """
 
 from __future__ import annotations
@@ -79,8 +80,8 @@ def main(out: str, preview_out: str = "") -> None:
     from takehome.annotations.model import Point
     from takehome.plugin.canvas import Tool
     from takehome.plugin.jobs import wait_for_jobs
+    from takehome.plugin.napari_host.drawings import LAYER_NAME
     from takehome.plugin.napari_host.widget import DOCK_TITLE
-    from tests.plugin.mouse import drag
 
     def settle(rounds: int = 20) -> None:
         for _ in range(rounds):
@@ -95,18 +96,26 @@ def main(out: str, preview_out: str = "") -> None:
     settle()
     panel = widget.panel
     panel.toggle_key_image()
-    canvas = panel.canvas
     settle()
-    canvas.set_tool(Tool.ARROW)
-    at = canvas.image_to_widget
-    drag(canvas.view.viewport(), at(Point(118, 50)), at(Point(181, 125)))
-    QTest.keyClicks(canvas.label_editor, "the cyst")
-    QTest.keyClick(canvas.label_editor, Qt.Key.Key_Return)
-    canvas.set_tool(Tool.LINE)
-    drag(canvas.view.viewport(), at(Point(176, 140)), at(Point(204, 140)))
-    if canvas.label_editor is not None:  # a measured line needs no label: its length is shown
-        QTest.keyClick(canvas.label_editor, Qt.Key.Key_Return)
-    canvas.set_tool(Tool.SELECT)
+    drawings = viewer.layers[LAYER_NAME]
+
+    def draw(tool: Tool, start: Point, end: Point, label: str) -> None:
+        """The panel's tool, then the drag on napari's canvas (as napari adds it), then the label box."""
+        panel.toolbars.tool_actions[tool].trigger()
+        drawings.add_lines(np.array([[6, start.y - 0.5, start.x - 0.5], [6, end.y - 0.5, end.x - 0.5]]))
+        box = widget.tools.label_box
+        QTest.keyClicks(box, label)
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        settle()
+
+    draw(Tool.ARROW, Point(118, 50), Point(181, 125), "the cyst")
+    draw(Tool.LINE, Point(176, 140), Point(204, 140), "")  # a measured line shows its length
+    panel.toolbars.tool_actions[Tool.TEXT].trigger()  # a note: a click on napari's canvas, then its text
+    widget.notes.layer.add(np.array([[6, 225.5, 60.5]]))
+    QTest.keyClicks(widget.tools.label_box, "Kidneys: both normal size")
+    QTest.keyClick(widget.tools.label_box, Qt.Key.Key_Return)
+    panel.toolbars.tool_actions[Tool.SELECT].trigger()
+    viewer.layers.selection.active = viewer.layers[0]
     editor = panel.excerpt_editor
     editor.report.setPlainText(REPORT)
     editor.flush()

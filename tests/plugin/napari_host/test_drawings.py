@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from qtpy.QtCore import Qt
 
-from takehome.annotations.model import Point, ShapeKind
-from takehome.plugin.canvas import Tool
+from takehome.annotations.model import Overlay, Point, Redaction, ShapeKind
+from takehome.plugin.canvas import ImageCanvas, Tool
 from takehome.plugin.jobs import wait_for_jobs
 from takehome.plugin.napari_host.drawings import LAYER_NAME
+from takehome.plugin.napari_host.notes import LAYER_NAME as NOTES_LAYER
+from takehome.plugin.napari_host.notes import NEW_NOTE
 from takehome.plugin.napari_host.widget import DOCK_TITLE, TakehomeDockWidget
-from tests.plugin.mouse import drag
 from tests.plugin.napari_host.conftest import SyntheticStudy
 
 pytestmark = pytest.mark.napari
@@ -33,26 +36,36 @@ def _docked(make_napari_viewer, qtbot, study: SyntheticStudy, slice_index: int):
     uid = study.axial_uids_in_position_order[slice_index]
     qtbot.waitUntil(lambda: panel.focus is not None and panel.focus.sop_instance_uid == uid, timeout=3000)
     qtbot.waitUntil(lambda: LAYER_NAME in viewer.layers, timeout=3000)
-    return viewer, panel
+    return viewer, panel, widget
 
 
-def test_a_panel_drawing_appears_on_napari_and_follows_undo(make_napari_viewer, qtbot,
-                                                             study: SyntheticStudy) -> None:
-    viewer, panel = _docked(make_napari_viewer, qtbot, study, 3)
-    canvas = panel.canvas
-    canvas.set_tool(Tool.LINE)
-    drag(canvas.view.viewport(), canvas.image_to_widget(Point(10, 20)), canvas.image_to_widget(Point(40, 20)))
-    qtbot.keyClicks(canvas.label_editor, "width")
-    qtbot.keyClick(canvas.label_editor, Qt.Key.Key_Return)
+def _label(qtbot, widget: TakehomeDockWidget, text: str) -> None:
+    qtbot.keyClicks(widget.tools.label_box, text)
+    qtbot.keyClick(widget.tools.label_box, Qt.Key.Key_Return)
+
+
+def test_the_panel_shows_no_second_image_in_napari(make_napari_viewer, qtbot, study: SyntheticStudy) -> None:
+    viewer, panel, widget = _docked(make_napari_viewer, qtbot, study, 1)
+    assert panel.canvas is widget.canvas and not panel.canvas.isVisible()
+    assert [c for c in panel.findChildren(ImageCanvas) if c.isVisible()] == []
+    assert NOTES_LAYER in viewer.layers
+
+
+def test_a_panel_line_is_drawn_on_napari_and_follows_undo(make_napari_viewer, qtbot,
+                                                          study: SyntheticStudy) -> None:
+    viewer, panel, widget = _docked(make_napari_viewer, qtbot, study, 3)
+    panel.toolbars.tool_actions[Tool.LINE].trigger()
     layer = viewer.layers[LAYER_NAME]
+    assert viewer.layers.selection.active is layer and layer.mode == "add_line"
+    layer.add_lines(np.array([[3, 19.5, 9.5], [3, 19.5, 39.5]]))
+    _label(qtbot, widget, "width")
     (line,) = panel.session.key_images[0].overlays
+    assert line.kind is ShapeKind.LINE and line.points == (Point(10, 20), Point(40, 20))
     assert list(layer.shape_type) == ["line"] and list(layer.features["label"]) == ["width"]
     (shown,) = layer.features["shown"]
     assert shown.startswith("width (") and shown.endswith(" mm)")  # the measured length, as printed
     vertices = np.asarray(layer.data[0])
     assert np.allclose(vertices[:, 0], 3)  # on its slice only
-    expected = [(p.y - 0.5, p.x - 0.5) for p in line.points]
-    assert np.allclose(vertices[:, 1:], expected)
     panel.toolbars.undo_action.trigger()  # the label
     assert list(layer.features["label"]) == [""]
     panel.toolbars.undo_action.trigger()  # the drawing (and the key image): gone from napari
@@ -61,9 +74,80 @@ def test_a_panel_drawing_appears_on_napari_and_follows_undo(make_napari_viewer, 
     assert len(layer.data) == 1
 
 
+def test_an_arrow_is_drawn_with_its_head_as_one_drawing(make_napari_viewer, qtbot,
+                                                         study: SyntheticStudy) -> None:
+    viewer, panel, widget = _docked(make_napari_viewer, qtbot, study, 2)
+    panel.toolbars.tool_actions[Tool.ARROW].trigger()
+    layer = viewer.layers[LAYER_NAME]
+    layer.add_lines(np.array([[2, 30.5, 5.5], [2, 10.5, 35.5]]))  # from the label's place to the tip
+    _label(qtbot, widget, "the cyst")
+    (arrow,) = panel.session.key_images[0].overlays
+    assert arrow.kind is ShapeKind.ARROW and arrow.label == "the cyst"
+    assert arrow.points == (Point(6, 31), Point(36, 11))
+    assert list(layer.shape_type) == ["path"]
+    path = np.asarray(layer.data[0])[:, 1:]
+    tip = np.array([10.5, 35.5])
+    assert len(path) == 5 and np.allclose(path[1], tip) and np.allclose(path[3], tip)
+    for side in (path[2], path[4]):  # the head's sides go back from the tip towards the tail
+        back = np.dot(side - tip, path[0] - tip) / np.linalg.norm(path[0] - tip)
+        assert 0 < back < np.linalg.norm(path[0] - tip) / 2
+    assert not np.allclose(path[2], path[4])
+    moved = [np.asarray(layer.data[0]) + np.array([0, 2, 3])]  # napari's select tool moves it whole
+    layer.data = moved
+    layer.events.data(value=layer.data, action="changed", data_indices=(0,), vertex_indices=((),))
+    (arrow,) = panel.session.key_images[0].overlays
+    assert arrow.points == (Point(9, 33), Point(39, 13)) and arrow.label == "the cyst"
+    assert len(panel.session.key_images[0].overlays) == 1 and len(layer.data) == 1
+    layer.selected_data = {0}
+    assert widget.tools.label_box.text() == "the cyst"  # the selected drawing's label, ready to edit
+    panel.toolbars.delete_action.trigger()  # the panel's Delete removes what is selected in napari
+    assert panel.session.key_images[0].overlays == () and len(layer.data) == 0
+    panel.toolbars.undo_action.trigger()
+    assert len(layer.data) == 1 and list(layer.features["label"]) == ["the cyst"]
+
+
+def test_text_notes_are_napari_text_both_ways(make_napari_viewer, qtbot, study: SyntheticStudy) -> None:
+    viewer, panel, widget = _docked(make_napari_viewer, qtbot, study, 4)
+    qtbot.waitUntil(lambda: NOTES_LAYER in viewer.layers, timeout=3000)
+    notes = viewer.layers[NOTES_LAYER]
+    panel.toolbars.tool_actions[Tool.TEXT].trigger()
+    assert viewer.layers.selection.active is notes and notes.mode == "add"
+    notes.add(np.array([[4, 11.5, 7.5]]))  # a click on napari's canvas in add mode
+    (note,) = panel.session.key_images[0].overlays
+    assert note.kind is ShapeKind.TEXT and note.points == (Point(8, 12),) and note.label == NEW_NOTE
+    _label(qtbot, widget, "drink water before the scan")
+    assert panel.session.key_images[0].overlays[0].label == "drink water before the scan"
+    assert list(notes.features["label"]) == ["drink water before the scan"]
+    assert notes.text.string.format == "{label}"
+    notes.data = np.array([[4, 21.5, 7.5]])
+    notes.events.data(value=notes.data, action="changed", data_indices=(0,), vertex_indices=((),))
+    (note,) = panel.session.key_images[0].overlays
+    assert note.points == (Point(8, 22),) and note.label == "drink water before the scan"
+    panel.toolbars.undo_action.trigger()
+    assert np.allclose(notes.data, [[4, 11.5, 7.5]])
+    panel.toolbars.undo_action.trigger()
+    assert list(notes.features["label"]) == [NEW_NOTE]
+    viewer.dims.set_current_step(0, 1)  # another slice of the series: the note stays on its own
+    assert np.allclose(np.asarray(notes.data)[:, 0], 4)
+
+
+def test_drawings_of_a_restored_session_are_drawn_on_napari(make_napari_viewer, qtbot,
+                                                             study: SyntheticStudy) -> None:
+    viewer, panel, _widget = _docked(make_napari_viewer, qtbot, study, 0)
+    focus = panel.focus
+    assert focus is not None
+    image = replace(panel.store.new_key_image(), overlays=(
+        Overlay(ShapeKind.ARROW, (Point(5, 5), Point(20, 20)), label="here"),
+        Overlay(ShapeKind.TEXT, (Point(30, 10),), label="a note")))
+    panel.store.edit(replace(panel.session, key_images=(image,)), "Open the saved study")
+    qtbot.waitUntil(lambda: NOTES_LAYER in viewer.layers, timeout=3000)
+    assert list(viewer.layers[LAYER_NAME].features["label"]) == ["here"]
+    assert list(viewer.layers[NOTES_LAYER].features["label"]) == ["a note"]
+
+
 def test_shapes_drawn_or_moved_in_napari_come_back_as_one_undoable_edit(make_napari_viewer, qtbot,
                                                                          study: SyntheticStudy) -> None:
-    viewer, panel = _docked(make_napari_viewer, qtbot, study, 2)
+    viewer, panel, _widget = _docked(make_napari_viewer, qtbot, study, 2)
     layer = viewer.layers[LAYER_NAME]
     layer.add_rectangles(np.array([[2, 5, 6], [2, 5, 30], [2, 25, 30], [2, 25, 6]], dtype=float))
     (image,) = panel.session.key_images  # drawing in napari made the slice a key image
@@ -78,3 +162,32 @@ def test_shapes_drawn_or_moved_in_napari_come_back_as_one_undoable_edit(make_nap
     panel.toolbars.undo_action.trigger()
     assert panel.session.key_images[0].overlays[0].points == (Point(6.5, 5.5), Point(30.5, 25.5))
     assert np.allclose(np.asarray(layer.data[0])[:, 1].min(), 5)
+
+
+def test_crop_to_view_prints_the_part_in_napari_view(make_napari_viewer, qtbot,
+                                                     study: SyntheticStudy) -> None:
+    viewer, panel, _widget = _docked(make_napari_viewer, qtbot, study, 1)
+    panel.toggle_key_image()
+    camera = viewer.scene.camera
+    source = viewer.layers.selection.active
+    centre = source.data_to_world([1, 23.5, 15.5])  # zoomed in on the upper left part of the slice
+    camera.center = tuple(float(v) for v in centre[-2:])
+    camera.zoom = max(viewer.canvas.size) / (20 * min(source.scale[-2:]))
+    panel.toolbars.crop_action.trigger()
+    crop = panel.session.key_images[0].crop
+    assert crop is not None and crop.width < 64 and crop.height < 48
+    assert abs(crop.x + crop.width / 2 - 16) < 1 and abs(crop.y + crop.height / 2 - 24) < 1
+    camera.zoom = min(viewer.canvas.size) / (200 * max(source.scale[-2:]))  # the whole slice in view
+    panel.toolbars.crop_action.trigger()
+    assert panel.session.key_images[0].crop is None
+
+
+def test_the_panel_shows_the_image_only_while_text_boxes_are_to_review(make_napari_viewer, qtbot,
+                                                                       study: SyntheticStudy) -> None:
+    _viewer, panel, widget = _docked(make_napari_viewer, qtbot, study, 2)
+    image = replace(panel.store.new_key_image(), redactions=(Redaction(4, 4, 20, 8),))
+    panel.store.edit(replace(panel.session, key_images=(image,)), "Redact a box")
+    qtbot.waitUntil(widget.canvas.isVisible, timeout=3000)
+    assert len(panel.deid.displayed()) == 1
+    panel.toolbars.undo_action.trigger()
+    qtbot.waitUntil(lambda: not widget.canvas.isVisible(), timeout=3000)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from qtpy.QtCore import Qt
 
-from takehome.annotations.model import Point
+from takehome.annotations.model import ShapeKind
 from takehome.plugin.canvas import Tool
 from takehome.plugin.jobs import wait_for_jobs
+from takehome.plugin.napari_host.drawings import LAYER_NAME
 from takehome.plugin.napari_host.widget import DOCK_TITLE, TakehomeDockWidget, open_panel
 from takehome.plugin.panel import TakehomePanel
-from tests.plugin.mouse import drag
 from tests.plugin.napari_host.conftest import SyntheticStudy
 
 pytestmark = pytest.mark.napari
@@ -49,7 +50,7 @@ def test_panel_docks_from_the_plugins_menu_and_follows_the_slider(make_napari_vi
         qtbot.waitUntil(lambda uid=uid: panel.focus is not None and panel.focus.sop_instance_uid == uid,
                         timeout=3000)
         assert panel.focus.file == str(study.axial_files_in_position_order[index])
-    qtbot.waitUntil(panel.canvas.isVisible, timeout=3000)
+    assert panel.canvas.shown is not None and not panel.canvas.isVisible()  # one image on screen: napari's
 
 
 def test_marking_key_images_in_napari_lands_in_the_panel_session(make_napari_viewer, qtbot,
@@ -69,19 +70,20 @@ def test_marking_key_images_in_napari_lands_in_the_panel_session(make_napari_vie
     qtbot.waitUntil(lambda: panel.focus is not None and panel.focus.sop_instance_uid == study.cine_uid,
                     timeout=3000)
     _press_k(qtbot, panel)
-    # draw a labelled arrow on the cine frame, with the real mouse on the panel's canvas
-    canvas = panel.canvas
-    canvas.set_tool(Tool.ARROW)
-    drag(canvas.view.viewport(), canvas.image_to_widget(Point(4, 28)), canvas.image_to_widget(Point(30, 6)))
-    qtbot.keyClicks(canvas.label_editor, "the cyst")
-    qtbot.keyClick(canvas.label_editor, Qt.Key.Key_Return)
+    # draw a labelled arrow on the cine frame: the panel's Arrow tool, napari's canvas, the label box
+    panel.toolbars.tool_actions[Tool.ARROW].trigger()
+    drawings = viewer.layers[LAYER_NAME]
+    assert viewer.layers.selection.active is drawings and drawings.mode == "add_line"
+    drawings.add_lines(np.array([[1, 27.5, 3.5], [1, 5.5, 29.5]]))
+    qtbot.keyClicks(widget.tools.label_box, "the cyst")
+    qtbot.keyClick(widget.tools.label_box, Qt.Key.Key_Return)
 
     keys = panel.session.key_images
     assert [(k.sop_instance_uid, k.file, k.frame) for k in keys] == [
         (study.axial_uids_in_position_order[3], str(study.axial_files_in_position_order[3]), 1),
         (study.cine_uid, str(study.cine_file), 2),
     ]
-    assert [o.label for o in keys[1].overlays] == ["the cyst"]
+    assert [(o.kind, o.label) for o in keys[1].overlays] == [(ShapeKind.ARROW, "the cyst")]
     assert panel.session.study_instance_uid == study.study_uid
 
 
@@ -94,7 +96,28 @@ def test_open_panel_from_python_and_close_it(make_napari_viewer, qtbot, study: S
     widget.host.on_current_image_changed(seen.append)
     viewer.dims.set_current_step(0, 0)
     assert len(seen) == 1
+    qtbot.waitUntil(lambda: LAYER_NAME in viewer.layers, timeout=3000)
     viewer.window.remove_dock_widget(widget)  # what the dock's close button does
     assert not widget.panel.isVisible()
+    assert [layer.name for layer in viewer.layers if layer.name.startswith("takehome")] == []
     viewer.dims.set_current_step(0, 1)  # the closed panel is not called any more
     assert len(seen) == 1
+
+
+def test_reopening_the_panel_draws_the_saved_drawings_again(make_napari_viewer, qtbot,
+                                                            study: SyntheticStudy) -> None:
+    viewer = make_napari_viewer()
+    viewer.open(str(study.folder / "series3"), plugin="takehome")
+    viewer.dims.set_current_step(0, 2)
+    widget = open_panel(viewer)
+    qtbot.waitUntil(lambda: widget.panel.focus is not None and LAYER_NAME in viewer.layers, timeout=3000)
+    widget.tools.use_tool(Tool.ARROW.value)
+    viewer.layers[LAYER_NAME].add_lines(np.array([[2, 30.5, 5.5], [2, 10.5, 35.5]]))
+    assert len(widget.panel.session.key_images) == 1
+    viewer.window.remove_dock_widget(widget)  # closing saves the session
+    again = open_panel(viewer)  # the study's autosave is restored: its arrow is on napari's canvas again
+    qtbot.waitUntil(lambda: LAYER_NAME in viewer.layers and len(viewer.layers[LAYER_NAME].data) == 1,
+                    timeout=3000)
+    assert [o.kind for o in again.panel.session.key_images[0].overlays] == [ShapeKind.ARROW]
+    qtbot.waitUntil(lambda: sorted(layer.name for layer in viewer.layers if layer.name.startswith("takehome"))
+                    == [LAYER_NAME, "takehome notes"], timeout=3000)  # once each, not a stale copy beside
