@@ -8,23 +8,20 @@ undo and redo in the panel redraw the layer. Text notes are the "takehome notes"
 
 from __future__ import annotations
 
-import contextlib
 import math
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from qtpy.QtCore import QTimer
 
-from takehome.annotations.errors import AnnotationError, TakehomeError
-from takehome.annotations.model import DEFAULT_COLOR, KeyImage, Overlay, Point, ShapeKind
+from takehome.annotations.errors import TakehomeError
+from takehome.annotations.model import DEFAULT_COLOR, Overlay, Point, ShapeKind
 from takehome.annotations.spacing import line_length
-from takehome.plugin import edits
 from takehome.plugin.canvas import SHAPE_COLORS
 from takehome.plugin.host import ImageRef
 from takehome.plugin.napari_host.host import NapariHost
-from takehome.plugin.state import PanelState, key_of
+from takehome.plugin.napari_host.synced import SyncedLayer
+from takehome.plugin.state import Key, PanelState, key_of
 
 LAYER_NAME = "takehome drawings"
 _TYPES = {ShapeKind.LINE: "line", ShapeKind.ARROW: "path", ShapeKind.ELLIPSE: "ellipse",
@@ -79,44 +76,17 @@ def _overlay(kind: ShapeKind, vertices: NDArray[np.float64], label: str, color: 
     return Overlay(kind, tuple(points), label=label, color=color, **extra)
 
 
-class NapariDrawings:
+class NapariDrawings(SyncedLayer):
     """Keeps the "takehome drawings" layer and the session's drawings of the series on show in step."""
 
+    edit_text = "Edit drawings in napari"
+
     def __init__(self, host: NapariHost, state: PanelState) -> None:
-        self._host = host
-        self._state = state
-        self._layer: Any | None = None
-        self._source: Any | None = None
-        self._writing = False
-        self._creating = False
         self._new_kind = ""
-        #: the id of the drawing drawn last in napari (the panel's label box names it when none is selected)
-        self.last_drawn: str | None = None
-        state.changed.connect(lambda _session: self.refresh())
-        state.focus_changed.connect(self._focus_changed)
+        super().__init__(host, state)
 
-    @property
-    def layer(self) -> Any | None:
-        return self._layer
-
-    def close(self) -> None:
-        """Take the layer off napari's canvas (the panel closes: the drawings are in its session)."""
-        layer, self._layer = self._layer, None
-        if layer is not None and layer in self._host.viewer.layers:
-            self._writing = True
-            try:
-                self._host.viewer.layers.remove(layer)
-            finally:
-                self._writing = False
-
-    def selected_id(self) -> str | None:
-        """The id of the drawing selected in napari (the first, when several are)."""
-        layer = self._layer
-        if layer is None or not layer.selected_data or layer not in self._host.viewer.layers:
-            return None
-        row = min(layer.selected_data)
-        value = layer.features["overlay"][row] if row < len(layer.features) else ""
-        return str(value) if isinstance(value, str) and value else None
+    def holds(self, overlay: Overlay) -> bool:
+        return overlay.kind in _TYPES
 
     def draw(self, kind: ShapeKind | None) -> None:
         """Make the layer napari's active one, in the mode that draws ``kind`` (None: select shapes).
@@ -142,17 +112,14 @@ class NapariDrawings:
             return overlay.label
         return f"{overlay.label} ({length})" if overlay.label.strip() else str(length)
 
-    def _focus_changed(self, _image: object) -> None:
-        if self._host.source_layer() is not self._source:  # another series: its drawings
-            self.refresh()
+    def _add_layer(self, source: Any) -> Any:
+        viewer = self._host.viewer
+        layer = viewer.add_shapes(name=LAYER_NAME, ndim=3, scale=tuple(source.scale), edge_width=2,
+                                  face_color="transparent")
+        viewer.layers.selection.active = source  # the panel keeps following the image layer
+        return layer
 
-    def refresh(self) -> None:
-        """Draw the drawings of every key image of the image layer on show."""
-        source = self._host.source_layer()
-        if source is None or self._writing:
-            return
-        self._source = source
-        refs = self._host.slices(source)
+    def _draw(self, layer: Any, source: Any, refs: tuple[ImageRef, ...]) -> None:
         extent = float(max(np.shape(source.data)[-2:]))
         data: list[NDArray[np.float64]] = []
         types: list[str] = []
@@ -162,7 +129,7 @@ class NapariDrawings:
             if ref not in refs:
                 continue
             for overlay in image.overlays:
-                if overlay.kind in _TYPES:
+                if self.holds(overlay):
                     data.append(_vertices(overlay, refs.index(ref), extent))
                     types.append(_TYPES[overlay.kind])
                     features["overlay"].append(overlay.id)
@@ -170,57 +137,17 @@ class NapariDrawings:
                     features["label"].append(overlay.label)
                     features["color"].append(overlay.color)
                     features["shown"].append(self._describe(ref, overlay))
-        if self._layer is None or self._layer not in self._host.viewer.layers:
-            if not self._creating:  # not inside napari's own layer events: add the layer right after
-                self._creating = True
-                QTimer.singleShot(0, self._create)
-            return
-        layer = self._ensure_layer(source)
-        self._writing = True
-        try:
-            layer.data = []
-            if data:
-                layer.add(data, shape_type=types, edge_color=features["color"])
-            layer.features = {name: np.array(values, dtype=object) for name, values in features.items()}
-            layer.feature_defaults = {"overlay": "", "kind": self._new_kind, "label": "",
-                                      "color": DEFAULT_COLOR, "shown": ""}
-            layer.text = {"string": "{shown}", "color": "white", "anchor": "upper_left", "size": 10}
-        finally:
-            self._writing = False
+        layer.data = []
+        if data:
+            layer.add(data, shape_type=types, edge_color=features["color"])
+        layer.features = {name: np.array(values, dtype=object) for name, values in features.items()}
+        layer.feature_defaults = {"overlay": "", "kind": self._new_kind, "label": "",
+                                  "color": DEFAULT_COLOR, "shown": ""}
+        layer.text = {"string": "{shown}", "color": "white", "anchor": "upper_left", "size": 10}
 
-    def _create(self) -> None:
-        self._creating = False
-        source = self._host.source_layer()
-        if source is not None:
-            self._ensure_layer(source)
-            self.refresh()
-
-    def _ensure_layer(self, source: Any) -> Any:
-        viewer = self._host.viewer
-        if self._layer is None or self._layer not in viewer.layers:
-            self._layer = viewer.add_shapes(name=LAYER_NAME, ndim=3, scale=tuple(source.scale),
-                                            edge_width=2, face_color="transparent")
-            self._layer.events.data.connect(self._layer_changed)
-            viewer.layers.selection.active = source  # the panel keeps following the image layer
-        elif tuple(self._layer.scale) != tuple(source.scale):
-            self._layer.scale = tuple(source.scale)
-        return self._layer
-
-    def _layer_changed(self, event: Any) -> None:
-        action = str(getattr(event, "action", ""))
-        if self._writing or not action.endswith(("added", "changed", "removed")):
-            return
-        with contextlib.suppress(AnnotationError):
-            self._read_back()
-
-    def _read_back(self) -> None:
-        """The layer's shapes become the drawings of the series' key images (one undoable edit)."""
-        layer, source = self._layer, self._source
-        if layer is None or source is None:
-            return
-        refs = self._host.slices(source)
+    def _read(self, layer: Any, refs: tuple[ImageRef, ...]) -> dict[Key, list[Overlay]]:
         features = layer.features
-        drawn: dict[tuple[str, int], list[Overlay]] = {}
+        drawn: dict[Key, list[Overlay]] = {}
         for row, (vertices, shape_type) in enumerate(zip(layer.data, layer.shape_type, strict=True)):
             kind = _KINDS.get(str(shape_type))
             if kind is not None and row < len(features) and features["kind"][row] == ShapeKind.ARROW.value:
@@ -237,22 +164,4 @@ class NapariDrawings:
             if known is None:
                 self.last_drawn = overlay.id
             drawn.setdefault(key_of(refs[index]), []).append(overlay)
-        session = self._state.session
-        for ref in refs:
-            image = edits.find(session, key_of(ref))
-            mine = drawn.get(key_of(ref), [])
-            if image is None and not mine:
-                continue
-            if image is None:
-                image = self._state.library.key_image(ref)
-            kept = [o for o in image.overlays if o.kind not in _TYPES]  # text notes stay as they are
-            updated: KeyImage = replace(image, overlays=(*kept, *mine))
-            if updated != image:
-                session = edits.update_image(session, updated)
-        if session != self._state.session:
-            self._writing = True
-            try:
-                self._state.edit(session, "Edit drawings in napari")
-            finally:
-                self._writing = False
-        self.refresh()  # as the session holds them (an arrow's head follows its shaft)
+        return drawn
