@@ -1,9 +1,11 @@
 """From a DICOM dataset to 8-bit display pixels, with pydicom's own pixel pipeline.
 
-Grey images: modality LUT/rescale -> VOI (the key image's window, else the header's VOI LUT or
-window, else a robust percentile window) -> 0..255 -> MONOCHROME1 inverted. Colour images: YBR is
-converted to RGB by the decoder, PALETTE COLOR through its LUT, and >8-bit samples scaled down.
-Per-frame functional groups (enhanced multi-frame) supply the frame's rescale and window.
+Grey images: modality LUT/rescale (:func:`grey_values`, e.g. Hounsfield units) -> VOI (the key
+image's window, else the header's VOI LUT or window, else a robust percentile window) -> 0..255 ->
+MONOCHROME1 inverted (:func:`render_grey`). Colour images: YBR is converted to RGB by the decoder,
+PALETTE COLOR through its LUT, and >8-bit samples scaled down. Per-frame functional groups (enhanced
+multi-frame) supply the frame's rescale and window. A viewer that windows modality values itself
+(napari) reads :func:`grey_look` from the header to show the same window.
 """
 
 from __future__ import annotations
@@ -50,6 +52,36 @@ class DisplayImage:
     @property
     def columns(self) -> int:
         return int(self.pixels.shape[1])
+
+
+@dataclass(frozen=True, slots=True)
+class GreyLook:
+    """How a grey frame is displayed, from its header alone (nothing decoded)."""
+
+    #: the header's window, if any
+    window: Window | None
+    #: the VOI is a linear window (no VOI LUT, not SIGMOID): a viewer's contrast limits
+    #: (centre - width/2, centre + width/2) on the modality values show what :func:`render` prints
+    linear: bool
+    #: shown white-to-black (MONOCHROME1, or an inverse presentation LUT)
+    inverted: bool
+    #: the modality values the stored bits can give (lowest, highest)
+    value_range: tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class GreyValues:
+    """One decoded grey frame after the modality LUT: whole numbers as int16/int32, else float32."""
+
+    values: NDArray[Any]
+    look: GreyLook
+    photometric: str
+    #: the frame's LUT attributes (window, VOI LUT, VOI function), what :func:`render_grey` applies
+    voi: Dataset
+
+    def default_window(self) -> Window:
+        """The window :func:`render` uses when none is chosen and the VOI is a window."""
+        return self.look.window or percentile_window(self.values)
 
 
 def frame_count(ds: Dataset) -> int:
@@ -112,7 +144,10 @@ def _window_to_uint8(values: NDArray[Any], window: Window, function: str) -> NDA
 
 def header_window(ds: Dataset, frame: int = 1) -> Window | None:
     """The first window stored in the header for this frame, if any and usable."""
-    view = _lut_view(ds, frame)
+    return _view_window(_lut_view(ds, frame))
+
+
+def _view_window(view: Dataset) -> Window | None:
     if "WindowCenter" not in view or "WindowWidth" not in view:
         return None
     try:
@@ -123,6 +158,42 @@ def header_window(ds: Dataset, frame: int = 1) -> Window | None:
         return Window(center, width)
     except Exception:
         return None
+
+
+def _value_range(view: Dataset) -> tuple[float, float]:
+    """The modality values the stored bits can give, through the rescale or the modality LUT."""
+    try:
+        bits = int(view.get("BitsStored") or 16)
+        if int(view.get("PixelRepresentation") or 0) == 1:
+            low, high = -float(2 ** (bits - 1)), float(2 ** (bits - 1) - 1)
+        else:
+            low, high = 0.0, float(2**bits - 1)
+        if view.get("ModalityLUTSequence"):
+            return 0.0, float(2 ** int(view.ModalityLUTSequence[0].LUTDescriptor[2]) - 1)
+        slope = float(view.get("RescaleSlope") or 1)
+        intercept = float(view.get("RescaleIntercept") or 0)
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return 0.0, 65535.0
+    ends = sorted((low * slope + intercept, high * slope + intercept))
+    return ends[0], ends[1]
+
+
+def _look(view: Dataset, photometric: str) -> GreyLook:
+    function = str(view.get("VOILUTFunction", "LINEAR")).upper()
+    inverse = str(view.get("PresentationLUTShape", "")).upper() == "INVERSE"
+    return GreyLook(window=_view_window(view),
+                    linear=not view.get("VOILUTSequence") and function != "SIGMOID",
+                    inverted=(photometric == "MONOCHROME1") != inverse,
+                    value_range=_value_range(view))
+
+
+def grey_look(ds: Dataset, frame: int = 1) -> GreyLook | None:
+    """How frame ``frame`` of a grey image is displayed, from the header; None for a colour image."""
+    photometric = str(ds.get("PhotometricInterpretation", "")).strip().upper()
+    if photometric not in _GREY:
+        return None
+    with quiet_pydicom():
+        return _look(_lut_view(ds, frame), photometric)
 
 
 def percentile_window(values: NDArray[Any]) -> Window:
@@ -158,6 +229,23 @@ def decode_frame(ds: Dataset, frame: int = 1, *, path: str = "") -> tuple[NDArra
     return arr, str(meta.get("photometric_interpretation", ds.get("PhotometricInterpretation", "")))
 
 
+def grey_values(ds: Dataset, frame: int = 1, *, path: str = "") -> GreyValues | None:
+    """Decode frame ``frame`` (1-based) of a grey image to modality values; None for a colour image."""
+    if grey_look(ds, frame) is None:
+        return None
+    with quiet_pydicom():
+        arr, photometric = decode_frame(ds, frame, path=path)
+        if photometric not in _GREY:
+            return None
+        try:
+            return _grey_values(ds, frame, arr, photometric)
+        except DecodeError:
+            raise
+        except Exception as exc:
+            raise DecodeError(f"{path or 'image'}: the image cannot be displayed "
+                              f"({type(exc).__name__}: {exc})") from None
+
+
 def render(ds: Dataset, frame: int = 1, window: Window | None = None, *, path: str = "") -> DisplayImage:
     """Decode and display ``frame`` (1-based) of ``ds`` as 8-bit pixels."""
     with quiet_pydicom():
@@ -169,7 +257,7 @@ def _render(ds: Dataset, frame: int, window: Window | None, path: str) -> Displa
     where = path or "image"
     try:
         if photometric in _GREY:
-            return _render_grey(ds, frame, arr, photometric, window)
+            return _render_values(_grey_values(ds, frame, arr, photometric), window)
         if photometric == "PALETTE COLOR":
             rgb = apply_color_lut(arr, ds)
             return DisplayImage(_to_uint8(rgb, 16 if rgb.dtype.itemsize > 1 else 8), None, photometric)
@@ -183,27 +271,53 @@ def _render(ds: Dataset, frame: int, window: Window | None, path: str) -> Displa
     raise DecodeError(f"{where}: photometric interpretation {photometric!r} is not supported")
 
 
-def _render_grey(ds: Dataset, frame: int, arr: NDArray[Any], photometric: str,
-                 window: Window | None) -> DisplayImage:
+def _grey_values(ds: Dataset, frame: int, arr: NDArray[Any], photometric: str) -> GreyValues:
     if arr.ndim != 2:
         raise DecodeError(f"expected one grey frame, got an array of shape {arr.shape}")
     view = _lut_view(ds, frame)
     values = apply_modality_lut(arr, view) if ("RescaleSlope" in view or "ModalityLUTSequence" in view) \
         else arr
+    return GreyValues(_compact(np.asarray(values)), _look(view, photometric), photometric, view)
+
+
+def _compact(values: NDArray[Any]) -> NDArray[Any]:
+    """Float modality values as int16/int32 when they are whole numbers (HU), else float32."""
+    if values.dtype.kind != "f":
+        return np.ascontiguousarray(values)
+    if values.size and np.isfinite(values).all() and np.array_equal(values, np.rint(values)):
+        low, high = float(values.min()), float(values.max())
+        for kind in (np.int16, np.int32):
+            if np.iinfo(kind).min <= low and high <= np.iinfo(kind).max:
+                return np.ascontiguousarray(values.astype(kind))
+    return np.ascontiguousarray(values.astype(np.float32))
+
+
+def render_grey(grey: GreyValues, window: Window | None = None, *, path: str = "") -> DisplayImage:
+    """Display decoded grey values with ``window`` (None: the header's VOI LUT or window, else a
+    percentile window) as 8-bit pixels, white-to-black when the image is inverted."""
+    try:
+        with quiet_pydicom():
+            return _render_values(grey, window)
+    except Exception as exc:
+        raise DecodeError(f"{path or 'image'}: the image cannot be displayed "
+                          f"({type(exc).__name__}: {exc})") from None
+
+
+def _render_values(grey: GreyValues, window: Window | None) -> DisplayImage:
+    view = grey.voi
     function = str(view.get("VOILUTFunction", "LINEAR")).upper()
     used = window
     if used is None and view.get("VOILUTSequence"):
-        lut_out = apply_voi(values, view)
+        lut_out = apply_voi(grey.values, view)
         bits = int(view.VOILUTSequence[0].LUTDescriptor[2])
         out = _to_uint8(np.asarray(lut_out), bits)
     else:
         if used is None:
-            used = header_window(ds, frame) or percentile_window(np.asarray(values))
-        out = _window_to_uint8(np.asarray(values), used, function)
-    inverse = str(view.get("PresentationLUTShape", "")).upper() == "INVERSE"
-    if (photometric == "MONOCHROME1") != inverse:
+            used = grey.default_window()
+        out = _window_to_uint8(grey.values, used, function)
+    if grey.look.inverted:
         out = np.subtract(255, out, dtype=np.uint8)
-    return DisplayImage(np.ascontiguousarray(out), used, photometric)
+    return DisplayImage(np.ascontiguousarray(out), used, grey.photometric)
 
 
 def _to_uint8(arr: NDArray[Any], bits: int) -> NDArray[np.uint8]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +33,8 @@ _ORIENTATION_TOLERANCE = 1e-3
 _LAST = 1 << 30
 _DEFER_BYTES = 4096
 _PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
+#: told (files read, files to read) while a scan goes on
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,40 +288,57 @@ def _candidates(paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[Path,
             raise InputError(f"{path}: no such file or folder")
 
 
-def scan(paths: Iterable[str | os.PathLike[str]]) -> StudyScan:
+def scan(paths: Iterable[str | os.PathLike[str]], progress: Progress | None = None) -> StudyScan:
     """Read the headers of every file under ``paths``; the images grouped by series, in order.
 
     A file given explicitly must be a DICOM image (InputError otherwise); inside folders, other files
     (damaged files, KOS and presentation states; reports) are listed in :attr:`StudyScan.skipped`
-    (:attr:`StudyScan.ignored`).
+    (:attr:`StudyScan.ignored`). ``progress(done, total)`` is called before the first file and after
+    each one (a viewer shows it while a large folder is read).
     """
     given = list(paths)
     if not given:
         raise InputError("no file or folder given: choose a DICOM file or a folder of DICOM files")
-    instances: dict[str, Instance] = {}
-    skipped: list[Skipped] = []
-    ignored: list[Path] = []
-    for path, explicit in _candidates(given):
+    candidates = list(_candidates(given))
+    found = _Found()
+    if progress is not None:
+        progress(0, len(candidates))
+    for done, (path, explicit) in enumerate(candidates, start=1):
+        found.take(path, explicit)
+        if progress is not None:
+            progress(done, len(candidates))
+    return StudyScan(_series(found.instances.values()), tuple(found.skipped), tuple(found.ignored))
+
+
+@dataclass
+class _Found:
+    """What :func:`scan` has read so far."""
+
+    instances: dict[str, Instance] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+    ignored: list[Path] = field(default_factory=list)
+
+    def take(self, path: Path, explicit: bool) -> None:
+        """Read one candidate file's header into the instances, or say why it is left out."""
         if not path.is_file():
-            skipped.append(Skipped(path, f"{path}: listed in the DICOMDIR but missing"))
-            continue
+            self.skipped.append(Skipped(path, f"{path}: listed in the DICOMDIR but missing"))
+            return
         if not explicit and not looks_like_dicom(path):
-            ignored.append(path)
-            continue
+            self.ignored.append(path)
+            return
         try:
             found = instance_of(path, read_header(path))
         except InputError as exc:
             if explicit:
                 raise
-            skipped.append(Skipped(path, str(exc)))
-            continue
+            self.skipped.append(Skipped(path, str(exc)))
+            return
         if found is None:
             if explicit:
                 raise InputError(f"{path}: holds no image to show; choose a DICOM image file")
-            skipped.append(Skipped(path, f"{path}: holds no image to show"))
-        elif found.sop_instance_uid not in instances:
-            instances[found.sop_instance_uid] = found
-    return StudyScan(_series(instances.values()), tuple(skipped), tuple(ignored))
+            self.skipped.append(Skipped(path, f"{path}: holds no image to show"))
+        elif found.sop_instance_uid not in self.instances:
+            self.instances[found.sop_instance_uid] = found
 
 
 def _series(instances: Iterable[Instance]) -> tuple[SeriesScan, ...]:

@@ -175,6 +175,7 @@ class TakehomePanel(QWidget):
 
         self.store.changed.connect(self._session_changed)
         self.store.focus_changed.connect(self._focus_changed)
+        self.store.view_window_changed.connect(lambda _key, _window: self._refresh_canvas())
         self.canvas.overlay_committed.connect(self._overlay_committed)
         self.canvas.overlay_deleted.connect(self._overlay_deleted)
         self.canvas.window_changing.connect(self._window_changing)
@@ -423,7 +424,7 @@ class TakehomePanel(QWidget):
             self.store.edit_focus(lambda image: edits.set_window(image, window), "Change brightness/contrast")
         else:
             self.store.set_view_window(window)
-            self._refresh_canvas()
+            self._refresh_canvas()  # again: a host that windows the image itself follows the signal
 
     def choose_window(self, window: Window | None) -> None:
         """A window preset was chosen (None: the image's own window)."""

@@ -30,15 +30,19 @@ def around(images: Sequence[ImageRef], index: int, step: int) -> list[ImageRef]:
 
 
 def decode_job(library: ImageLibrary, todo: Sequence[ImageRef], wanted: ImageRef | None = None,
-               generation: int = 0) -> Job:
+               generation: int = 0, values: bool = False) -> Job:
     """A job decoding ``todo`` into ``library`` in order (cancellable between two images); it reports
-    ``progress(1, 1, "")`` once ``wanted`` is decoded, ``progress(0, 0, problem)`` when it cannot be."""
+    ``progress(1, 1, "")`` once ``wanted`` is decoded, ``progress(0, 0, problem)`` when it cannot be.
+    ``values``: keep the grey images' modality values only (napari windows them itself)."""
 
     def work(job: Job) -> None:
         for ref in todo:
             job.check()
             try:
-                library.show(ref)
+                if values:
+                    library.values(ref)
+                else:
+                    library.show(ref)
             except TakehomeError as exc:
                 if ref == wanted:
                     job.report(0, 0, str(exc))

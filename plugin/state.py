@@ -35,6 +35,8 @@ class PanelState(QObject):
     focus_changed = Signal(object)
     #: what undo/redo can do changed (after any change of the session)
     history_changed = Signal()
+    #: the window chosen for an image not in the handout changed (its key, the Window or None)
+    view_window_changed = Signal(object, object)
 
     def __init__(self, library: ImageLibrary | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +45,9 @@ class PanelState(QObject):
         self.undo_stack.subscribe(self._session_set)
         self._focus: ImageRef | None = None
         self._view_windows: dict[Key, Window | None] = {}
+        #: the window a host that windows the images itself (napari) shows ``image`` with, else None;
+        #: an image not in the handout is shown, and marked, with it
+        self.host_window: Callable[[ImageRef], Window | None] | None = None
 
     # ----- the session -----
     @property
@@ -81,18 +86,22 @@ class PanelState(QObject):
         return None if key is None else edits.find(self.session, key)
 
     def focus_window(self) -> Window | None:
-        """The window the image in focus is shown with (its key image's, else the one chosen for it)."""
+        """The window the image in focus is shown with: its key image's, else the host's (napari's
+        contrast), else the one chosen for it."""
         image = self.focus_image()
         if image is not None:
             return image.window
-        key = self.focus_key()
-        return None if key is None else self._view_windows.get(key)
+        if self._focus is None:
+            return None
+        shown = self.host_window(self._focus) if self.host_window is not None else None
+        return shown if shown is not None else self._view_windows.get(key_of(self._focus))
 
-    def set_view_window(self, window: Window | None) -> None:
-        """The window for the image in focus while it is not a key image (not undoable)."""
-        key = self.focus_key()
+    def set_view_window(self, window: Window | None, key: Key | None = None) -> None:
+        """The window for an image not in the handout (``key``, else the image in focus; not undoable)."""
+        key = key if key is not None else self.focus_key()
         if key is not None:
             self._view_windows[key] = window
+            self.view_window_changed.emit(key, window)
 
     def new_key_image(self) -> KeyImage:
         """A key image for the image in focus, with the window it is shown with."""

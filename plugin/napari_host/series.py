@@ -3,7 +3,8 @@
 The core's scanner (:mod:`takehome.handouts.study`) finds the series and their slice order from the
 headers, the same order the standalone viewer shows; the pixels come from the core's display
 pipeline when napari shows a slice (:class:`LazySlices`), so the stack shows exactly what the
-handout will and a large series opens at once.
+handout will and a large series opens at once. A grey series whose display is a linear window holds
+modality values (e.g. Hounsfield units) and says which window to show them with (:class:`Windowed`).
 """
 
 from __future__ import annotations
@@ -11,16 +12,29 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-import numpy as np
 from numpy.typing import NDArray
 
+from takehome.annotations.errors import TakehomeError
+from takehome.annotations.model import Window
 from takehome.annotations.spacing import SpacingSource, spacing_for
+from takehome.handouts.display import grey_look
 from takehome.handouts.errors import InputError
-from takehome.handouts.study import Instance, SeriesScan, Skipped, scan
+from takehome.handouts.study import Instance, Progress, SeriesScan, Skipped, scan
 from takehome.plugin.host import ImageRef
 from takehome.plugin.images import ImageLibrary, shared_library
 from takehome.plugin.napari_host.lazy import LazySlices
+
+
+@dataclass(frozen=True, slots=True)
+class Windowed:
+    """How napari shows a stack of modality values: the window to start with, inverted or not, and
+    the values the series can hold (the range of napari's contrast slider)."""
+
+    window: Window
+    inverted: bool
+    value_range: tuple[float, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +51,15 @@ class SeriesStack:
     #: whether the in-plane (row, column) and the slice spacing come from the headers
     in_plane_spacing_known: bool
     slice_spacing_known: bool
+    #: how napari windows the stack's modality values; None: the stack holds display pixels (colour
+    #: images, a VOI LUT or a SIGMOID function), shown as they are
+    windowed: Windowed | None = None
 
     @property
     def is_color(self) -> bool:
         return self.pixels.ndim == 4
 
-    def first(self) -> NDArray[np.uint8]:
+    def first(self) -> NDArray[Any]:
         """The first image's pixels (a one-image series is shown as a plain 2D image)."""
         return self.pixels.image(0, read_ahead=False)
 
@@ -75,6 +92,30 @@ def _in_plane_spacing(instances: Iterable[Instance]) -> tuple[float, float] | No
     return pairs.pop() if len(pairs) == 1 else None
 
 
+def _windowed(instances: list[Instance], refs: tuple[ImageRef, ...],
+              library: ImageLibrary) -> Windowed | None:
+    """How napari windows the stack's values, when every image's display is a linear window on
+    grey values, all inverted alike; the window of the middle image (where napari opens)."""
+    looks = [grey_look(inst.header, 1) for inst in instances]
+    grey = [look for look in looks if look is not None and look.linear]
+    if len(grey) != len(looks) or len({look.inverted for look in grey}) != 1:
+        return None
+    middle = refs[(len(refs) - 1) // 2]
+    window = next(look.window for inst, look in zip(instances, grey, strict=True)
+                  if inst.sop_instance_uid == middle.sop_instance_uid)
+    if window is None:  # the core's percentile window of the image napari shows first
+        try:
+            values = library.values(middle)
+        except TakehomeError:
+            return None
+        if values is None:
+            return None
+        window = values.default_window()
+    low = min(look.value_range[0] for look in grey)
+    high = max(look.value_range[1] for look in grey)
+    return Windowed(window, grey[0].inverted, (low, high))
+
+
 def _name(series: SeriesScan, shape: tuple[int, ...], split: bool) -> str:
     parts = [series.modality, "" if series.number is None else str(series.number), series.description]
     name = " ".join(p for p in parts if p) or "DICOM series"
@@ -95,15 +136,18 @@ def _stacks(series: SeriesScan, library: ImageLibrary) -> list[SeriesStack]:
             slice_spacing = _positive(instances[0].header.get("SpacingBetweenSlices"))
         in_plane = _in_plane_spacing(instances)
         row, column = in_plane or (1.0, 1.0)
+        windowed = _windowed(instances, refs, library) if len(shape) == 2 else None
+        blank = 0.0 if windowed is None else windowed.value_range[1 if windowed.inverted else 0]
         stacks.append(SeriesStack(
             study_instance_uid=series.study_instance_uid,
             series_instance_uid=series.uid,
             name=_name(series, shape, len(groups) > 1),
             images=refs,
-            pixels=LazySlices(refs, shape, library),
+            pixels=LazySlices(refs, shape, library, values=windowed is not None, blank=blank),
             spacing=(float(slice_spacing or 1.0), float(row), float(column)),
             in_plane_spacing_known=in_plane is not None,
             slice_spacing_known=slice_spacing is not None,
+            windowed=windowed,
         ))
     return stacks
 
@@ -116,15 +160,15 @@ def _positive(value: object) -> float | None:
     return number if number > 0 else None
 
 
-def load_study(paths: Sequence[str | os.PathLike[str]]) -> LoadedStudy:
+def load_study(paths: Sequence[str | os.PathLike[str]], progress: Progress | None = None) -> LoadedStudy:
     """Open DICOM files and folders as stacks; raise InputError when nothing can be shown.
 
     Files given explicitly must be DICOM images; inside folders, files that are not DICOM images
     (reports, DICOMDIR, damaged files) are skipped and listed in :attr:`LoadedStudy.skipped`.
     Pixels are decoded when shown; an image that then cannot be decoded shows black and the panel
-    says why.
+    says why. ``progress(done, total)`` follows the scan of the headers.
     """
-    found = scan(paths)
+    found = scan(paths, progress)
     skipped = list(found.skipped)
     library = shared_library()
     stacks = [stack for series in found.series for stack in _stacks(series, library)]

@@ -1,8 +1,9 @@
 """The napari widget contribution: the takehome panel, driven by a :class:`NapariHost`.
 
 The panel shows no image of its own: its tools draw on napari's canvas (the "takehome drawings" and
-"takehome notes" layers). Its canvas appears in the dock only while the image on show has burned-in
-text boxes to review (napari has no layer for those yet).
+"takehome notes" layers), and napari's contrast is the handout's window (:class:`NapariContrast`).
+Its canvas appears in the dock only while the image on show has burned-in text boxes to review
+(napari has no layer for those yet).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from qtpy.QtWidgets import QVBoxLayout, QWidget
 
 from takehome.plugin.canvas import ImageCanvas
 from takehome.plugin.images import shared_library
+from takehome.plugin.napari_host.contrast import NapariContrast
 from takehome.plugin.napari_host.drawings import NapariDrawings
 from takehome.plugin.napari_host.host import NapariHost
 from takehome.plugin.napari_host.notes import NapariNotes
@@ -48,6 +50,7 @@ class TakehomeDockWidget(QWidget):
         self.panel.view_region = self.host.visible_region  # crop to napari's view
         self.drawings = NapariDrawings(self.host, self.panel.store)
         self.notes = NapariNotes(self.host, self.panel.store)
+        self.contrast = NapariContrast(self.host, self.panel.store)
         self.tools = NapariTools(self.host, self.panel, self.drawings, self.notes, self)
         self.drawings.refresh()
         self.notes.refresh()
@@ -85,6 +88,7 @@ class TakehomeDockWidget(QWidget):
     def close_panel(self) -> None:
         """Save pending work, stop background work and stop following the viewer."""
         self._viewer.bind_key(MARK_KEY, None, overwrite=True)
+        self.contrast.close()
         self.host.close()
         self.panel.close()
         self.drawings.close()

@@ -11,7 +11,7 @@ import pytest
 from napari.utils.notifications import notification_manager
 from pydicom.data import get_testdata_file
 
-from takehome.handouts.display import render
+from takehome.handouts.display import grey_values, render
 from takehome.handouts.errors import InputError
 from takehome.handouts.source import read_dataset
 from takehome.plugin.host import ImageRef
@@ -54,15 +54,17 @@ def test_folder_opens_one_layer_per_series_sorted_along_the_slice_normal(study: 
     assert set(layers) == {"CT 3 Axial", "US 7"}
     data, kwargs = layers["CT 3 Axial"]
     stack = np.asarray(data)
-    assert stack.shape == (5, 48, 64) and stack.dtype == np.uint8
+    assert stack.shape == (5, 48, 64)
     refs = metadata.images(kwargs["metadata"])  # type: ignore[arg-type]
     assert [r.sop_instance_uid for r in refs] == list(study.axial_uids_in_position_order)
     assert [r.file for r in refs] == [str(p) for p in study.axial_files_in_position_order]
     assert all(r.frame == 1 for r in refs)
     assert metadata.study_uid(kwargs["metadata"]) == study.study_uid  # type: ignore[arg-type]
-    # every slice shows what the core renders for its file: the stack is in position order
+    # every slice holds the core's modality values (HU) of its file: the stack is in position order
     for index, path in enumerate(study.axial_files_in_position_order):
-        np.testing.assert_array_equal(stack[index], render(read_dataset(path)).pixels)
+        grey = grey_values(read_dataset(path))
+        assert grey is not None
+        np.testing.assert_array_equal(stack[index], grey.values)
     means = [float(stack[i].mean()) for i in range(5)]
     assert means == sorted(means)  # brightness grows with z in the fixture
     assert kwargs["scale"] == pytest.approx((1.0, 0.7, 0.6))  # one slider step per slice
