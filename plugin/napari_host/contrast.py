@@ -115,7 +115,7 @@ class NapariContrast:
         if self._writing or focus is None:
             return
         layer = self._layer_showing(focus)
-        if layer is None or event.source is not layer:
+        if layer is None or layer != event.source:  # napari hands plugins proxies of its layers
             return
         try:
             window = limits_window(layer.contrast_limits)

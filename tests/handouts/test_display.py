@@ -10,7 +10,7 @@ import pytest
 from pydicom.data import get_testdata_file
 
 from takehome.annotations import Window
-from takehome.handouts.display import frame_count, render
+from takehome.handouts.display import frame_count, grey_look, grey_values, render, render_grey
 from takehome.handouts.errors import DecodeError, InputError
 from takehome.handouts.source import read_dataset
 from tests.conftest import make_dataset
@@ -116,3 +116,36 @@ def test_not_dicom_and_no_pixels(tmp_path: Path) -> None:
         read_dataset(junk)
     with pytest.raises(InputError, match="no image"):
         read_dataset(get_testdata_file("rtplan.dcm"))
+
+
+def test_grey_values_are_the_modality_values_render_windows() -> None:
+    ds = make_dataset(16, 20)  # CT: stored 12-bit, rescale -1024, window 40/400
+    grey = grey_values(ds)
+    assert grey is not None and grey.values.dtype == np.int16  # whole HU, kept small
+    stored = np.frombuffer(ds.PixelData, dtype=np.uint16).reshape(16, 20)
+    np.testing.assert_array_equal(grey.values, stored.astype(int) - 1024)
+    assert grey.look == grey_look(ds)
+    assert grey.look.window == Window(40, 400) and grey.look.linear and not grey.look.inverted
+    assert grey.look.value_range == (-1024.0, 3071.0)
+    for window in (None, Window(-600, 1500)):
+        np.testing.assert_array_equal(render_grey(grey, window).pixels, render(ds, 1, window).pixels)
+    ds.RescaleSlope = 0.5  # fractions stay fractions
+    halves = grey_values(ds)
+    assert halves is not None and halves.values.dtype == np.float32
+    assert halves.look.value_range == (-1024.0, 1023.5)
+
+
+def test_grey_look_says_when_a_viewer_can_show_the_window() -> None:
+    assert grey_look(make_dataset(8, 8, color=True)) is None
+    assert grey_values(make_dataset(8, 8, color=True)) is None
+    mono1 = make_dataset(8, 8)
+    mono1.PhotometricInterpretation = "MONOCHROME1"
+    assert grey_look(mono1).inverted  # type: ignore[union-attr]
+    sigmoid = make_dataset(8, 8)
+    sigmoid.VOILUTFunction = "SIGMOID"
+    assert not grey_look(sigmoid).linear  # type: ignore[union-attr]
+    no_window = make_dataset(8, 8)
+    del no_window.WindowCenter, no_window.WindowWidth
+    grey = grey_values(no_window)
+    assert grey is not None and grey.look.window is None
+    assert grey.default_window() == render(no_window).window  # the percentile window

@@ -96,3 +96,14 @@ def test_bad_paths_say_what_is_wrong(tmp_path: Path) -> None:
         scan([tmp_path / "notes.txt"])
     with pytest.raises(InputError, match="no file or folder given"):
         scan([])
+
+
+def test_progress_counts_every_file_read(tmp_path: Path) -> None:
+    series = generate_uid()
+    for number in range(1, 8):
+        _slice(tmp_path, f"IM{number}", series, number, float(number))
+    (tmp_path / "notes.txt").write_text("not an image")
+    calls: list[tuple[int, int]] = []
+    found = scan([tmp_path], progress=lambda done, total: calls.append((done, total)))
+    assert len(found.series[0].instances) == 7
+    assert calls == [(done, 8) for done in range(9)]  # before the first file, then after each

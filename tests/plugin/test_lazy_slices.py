@@ -36,3 +36,28 @@ def test_a_slice_is_decoded_when_shown_and_the_next_ones_ahead(tmp_path: Path, q
 
 def expected_row(file: str) -> list[int]:
     return render(read_dataset(file), 1).pixels[5:9, 0].tolist()  # type: ignore[no-any-return]
+
+
+def test_a_values_stack_holds_modality_values_decoded_once_for_napari_and_the_panel(
+        tmp_path: Path, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from takehome.plugin import images
+
+    write_study(tmp_path / "s", images=20)
+    refs = scan([tmp_path / "s"]).series[0].images
+    library = ImageLibrary()
+    decoded: list[str] = []
+    real = images.grey_values
+    monkeypatch.setattr(images, "grey_values", lambda ds, frame, path: decoded.append(path) or real(
+        ds, frame, path=path))
+    stack = LazySlices(refs, (64, 80), library, values=True)
+    assert stack.dtype == np.float32
+    values = stack[5]
+    grey = real(read_dataset(refs[5].file), 1)
+    assert grey is not None
+    np.testing.assert_array_equal(values, grey.values)
+    assert wait_for_jobs(10000)
+    assert all(library.has_values(ref) for ref in refs[6:6 + AHEAD])
+    assert all(library.cached(ref) is None for ref in refs)  # napari's read-ahead renders nothing
+    shown = library.show(refs[5])  # the panel's image of the slice: windowed from the values
+    np.testing.assert_array_equal(shown.display.pixels, render(read_dataset(refs[5].file), 1).pixels)
+    assert decoded.count(refs[5].file) == 1

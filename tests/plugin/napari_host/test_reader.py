@@ -14,6 +14,7 @@ from pydicom.data import get_testdata_file
 from takehome.handouts.display import grey_values, render
 from takehome.handouts.errors import InputError
 from takehome.handouts.source import read_dataset
+from takehome.handouts.study import folder_files
 from takehome.plugin.host import ImageRef
 from takehome.plugin.napari_host import metadata
 from takehome.plugin.napari_host.reader import napari_get_reader, read_dicom
@@ -172,3 +173,54 @@ def test_series_split_when_image_sizes_differ(tmp_path: Path) -> None:
         ds.save_as(tmp_path / f"{i}.dcm", enforce_file_format=True)
     names = sorted(str(kwargs["name"]) for _, kwargs, _ in read_dicom(str(tmp_path)))
     assert names == ["CT 2 (16×16)", "CT 2 (20×24)"]
+
+
+def _single(tmp_path: Path, name: str, **header: object) -> Path:
+    ds = make_dataset(48, 64)
+    for keyword, value in header.items():
+        setattr(ds, keyword, value)
+    path = tmp_path / name
+    ds.save_as(path, enforce_file_format=True)
+    return path
+
+
+def test_monochrome1_opens_as_values_with_an_inverted_grey(tmp_path: Path) -> None:
+    path = _single(tmp_path, "cr.dcm", PhotometricInterpretation="MONOCHROME1", Modality="CR")
+    (data, kwargs, _), = read_dicom(str(path))
+    assert kwargs["colormap"] == "gray_r" and kwargs["contrast_limits"] == (-160.0, 240.0)
+    low, high = kwargs["contrast_limits"]  # type: ignore[misc]
+    # what napari shows (values through its limits, white to black) is what the core prints
+    on_screen = 255 * (1 - np.clip((np.asarray(data, dtype=float) - low) / (high - low), 0, 1))
+    printed = render(read_dataset(path)).pixels.astype(float)
+    assert np.abs(on_screen - printed).max() <= 1.5  # pydicom's LINEAR window is half a value off
+
+
+def test_a_sigmoid_voi_keeps_display_pixels(tmp_path: Path) -> None:
+    path = _single(tmp_path, "mr.dcm", VOILUTFunction="SIGMOID", Modality="MR")
+    (data, kwargs, _), = read_dicom(str(path))
+    assert np.asarray(data).dtype == np.uint8 and kwargs["contrast_limits"] == (0, 255)
+    np.testing.assert_array_equal(np.asarray(data), render(read_dataset(path)).pixels)
+    assert metadata.value_range(kwargs["metadata"]) is None  # type: ignore[arg-type]
+
+
+def test_reading_a_folder_reports_progress_in_napari(make_napari_viewer, monkeypatch: pytest.MonkeyPatch,
+                                                      study: SyntheticStudy) -> None:
+    import napari.utils
+
+    from takehome.plugin.napari_host import reader
+
+    seen: list[tuple[int, int]] = []
+
+    class Recorded(napari.utils.progress):  # type: ignore[misc]
+        def update(self, n: int = 1) -> None:
+            super().update(n)
+            seen.append((int(self.n), int(self.total)))
+
+    monkeypatch.setattr(reader, "PROGRESS_AFTER_S", 0.0)  # a small folder is read at once
+    monkeypatch.setattr(reader, "_UPDATES_PER_S", 10**9)
+    monkeypatch.setattr(napari.utils, "progress", Recorded)
+    viewer = make_napari_viewer()
+    viewer.open(str(study.folder), plugin="takehome")
+    files = len(folder_files(study.folder))
+    assert [done for done, _ in seen] == list(range(len(seen))) and seen[-1] == (files, files)
+    assert not napari.utils.progress._all_instances  # closed when the reading is done
