@@ -45,7 +45,7 @@ class TakehomeDockWidget(QWidget):
         self.canvas.setVisible(False)
         self.panel = TakehomePanel(self.host, self, library=shared_library(),  # decoded once, for both
                                    canvas=self.canvas, hint=DRAW_HINT)
-        self.panel.view_region = self.host.visible_region  # crop to napari's view
+        self.panel.store.view_region = self.host.visible_region  # crop to napari's view
         self.drawings = NapariDrawings(self.host, self.panel.store)
         self.notes = NapariNotes(self.host, self.panel.store)
         self.tools = NapariTools(self.host, self.panel, self.drawings, self.notes, self)
