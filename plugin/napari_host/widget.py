@@ -18,6 +18,7 @@ from takehome.plugin.images import shared_library
 from takehome.plugin.napari_host.contrast import NapariContrast
 from takehome.plugin.napari_host.drawings import NapariDrawings
 from takehome.plugin.napari_host.host import NapariHost
+from takehome.plugin.napari_host.kept_shapes import NapariKeptShapes
 from takehome.plugin.napari_host.notes import NapariNotes
 from takehome.plugin.napari_host.tools import NapariTools
 from takehome.plugin.panel import TakehomePanel
@@ -47,13 +48,15 @@ class TakehomeDockWidget(QWidget):
         self.canvas.setVisible(False)
         self.panel = TakehomePanel(self.host, self, library=shared_library(),  # decoded once, for both
                                    canvas=self.canvas, hint=DRAW_HINT)
-        self.panel.view_region = self.host.visible_region  # crop to napari's view
+        self.panel.store.view_region = self.host.visible_region  # crop to napari's view
         self.drawings = NapariDrawings(self.host, self.panel.store)
         self.notes = NapariNotes(self.host, self.panel.store)
+        self.kept_shapes = NapariKeptShapes(self.host, self.panel.store)  # imported, not editable
         self.contrast = NapariContrast(self.host, self.panel.store)
         self.tools = NapariTools(self.host, self.panel, self.drawings, self.notes, self)
         self.drawings.refresh()
         self.notes.refresh()
+        self.kept_shapes.refresh()
         panel_layout = self.panel.layout()
         assert isinstance(panel_layout, QVBoxLayout)
         panel_layout.insertWidget(2, self.tools.label_box)  # under the panel's tool buttons
@@ -93,6 +96,7 @@ class TakehomeDockWidget(QWidget):
         self.panel.close()
         self.drawings.close()
         self.notes.close()
+        self.kept_shapes.close()
 
 
 def open_panel(viewer: napari.Viewer) -> TakehomeDockWidget:
