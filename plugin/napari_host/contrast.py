@@ -2,7 +2,7 @@
 
 On a takehome layer of modality values (a grey series whose display is a linear window), napari's
 contrast limits are the window the handout prints: (centre - width/2, centre + width/2). Changing
-them in napari (the layer controls' slider, a right-drag on the canvas) sets the window of the image
+them in napari (the layer controls' slider, its popup, auto-contrast) sets the window of the image
 in focus: an undoable edit of a key image (consecutive changes are one step), else the window it is
 shown with. A key image brought into focus, undo/redo and the panel's presets set napari's limits.
 An image not in the handout is shown with napari's contrast as it stands (scrolling keeps it), so
