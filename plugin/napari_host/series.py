@@ -39,7 +39,8 @@ class Windowed:
 
 @dataclass(frozen=True, slots=True)
 class SeriesStack:
-    """The display pixels of one series (one image size), slice by slice, and what each slice is."""
+    """The pixels of one series (one image size: display pixels, or modality values napari windows),
+    slice by slice, and what each slice is."""
 
     study_instance_uid: str
     series_instance_uid: str
