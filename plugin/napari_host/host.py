@@ -155,7 +155,7 @@ class NapariHost:
         active = self._viewer.layers.selection.active
         layers = [active] if active is not None and self._slices(active) else []
         layers += [layer for layer in reversed(self._viewer.layers)
-                   if layer is not active and layer.visible and self._slices(layer)]
+                   if layer != active and layer.visible and self._slices(layer)]  # proxies: ==
         return layers
 
     def _source_layer(self) -> Any | None:

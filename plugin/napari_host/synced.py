@@ -100,7 +100,8 @@ class SyncedLayer(ABC):
             self._writing = False
 
     def _focus_changed(self, _image: object) -> None:
-        if self._host.source_layer() is not self._source:  # another series: its overlays
+        # another series: its overlays (napari hands plugins a new proxy of a layer each time: ==)
+        if self._host.source_layer() != self._source:
             self.refresh()
 
     def _create(self) -> None:

@@ -191,3 +191,18 @@ def test_the_panel_shows_the_image_only_while_text_boxes_are_to_review(make_napa
     assert len(panel.deid.displayed()) == 1
     panel.toolbars.undo_action.trigger()
     qtbot.waitUntil(lambda: not widget.canvas.isVisible(), timeout=3000)
+
+
+def test_paging_within_the_series_does_not_redraw_the_layers(make_napari_viewer, qtbot, study: SyntheticStudy,
+                                                             monkeypatch) -> None:
+    viewer, _panel, widget = _docked(make_napari_viewer, qtbot, study, 1)
+    drawn: list[str] = []
+    for part in (widget.drawings, widget.notes):
+        real = part._draw
+        monkeypatch.setattr(part, "_draw", lambda *args, real=real, part=part: (
+            drawn.append(type(part).__name__), real(*args)))
+    for index in (2, 3, 4):  # napari hands the plugin a new proxy of the same layer each time
+        viewer.dims.set_current_step(0, index)
+        uid = study.axial_uids_in_position_order[index]
+        qtbot.waitUntil(lambda uid=uid: widget.panel.focus.sop_instance_uid == uid, timeout=3000)
+    assert drawn == []
