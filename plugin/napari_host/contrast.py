@@ -47,7 +47,7 @@ class NapariContrast:
         self._writing = False
         self._pending: tuple[Key, Window] | None = None
         self._layers: list[Any] = []
-        self._timer = QTimer()
+        self._timer = QTimer(state)  # goes with the panel's state: never fires into a deleted one
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.commit)
@@ -68,10 +68,14 @@ class NapariContrast:
         return None if layer is None else limits_window(layer.contrast_limits)
 
     def show_focus_window(self) -> None:
-        """napari shows a key image in focus with its window (None: the image's own)."""
+        """napari shows a key image in focus with its window (None: the image's own), unless a change
+        made in napari is still to be stored for it (napari's limits are the newer)."""
         focus, image = self._state.focus, self._state.focus_image()
-        if focus is not None and image is not None and not self._writing:
-            self._show(focus, image.window)
+        if focus is None or image is None or self._writing:
+            return
+        if self._pending is not None and self._pending[0] == key_of(focus):
+            return
+        self._show(focus, image.window)
 
     def _session_changed(self, _session: object) -> None:
         self.show_focus_window()

@@ -90,6 +90,20 @@ def test_napari_contrast_changes_the_key_image_window_as_one_undo_step(make_napa
     assert store.undo_stack.count() == steps + 1  # napari following undo/redo made no edit
 
 
+def test_an_edit_during_a_drag_does_not_snap_napari_back(make_napari_viewer, qtbot,
+                                                         study: SyntheticStudy) -> None:
+    from dataclasses import replace
+
+    viewer, layer, widget = _docked(make_napari_viewer, qtbot, study, 2)
+    store = widget.panel.store
+    widget.panel.toggle_key_image()
+    _drag(viewer, layer, (0.0, 300.0))
+    store.edit(replace(store.session, report_text="Findings."), "Edit report text")  # before the drag rests
+    assert tuple(layer.contrast_limits) == pytest.approx((0.0, 300.0))
+    qtbot.waitUntil(lambda: store.focus_image().window == Window(150, 300), timeout=3000)
+    assert tuple(layer.contrast_limits) == pytest.approx((0.0, 300.0))
+
+
 def test_a_panel_preset_changes_napari_contrast(make_napari_viewer, qtbot, study: SyntheticStudy) -> None:
     _viewer, layer, widget = _docked(make_napari_viewer, qtbot, study, 1)
     presets = widget.panel.toolbars.presets
