@@ -19,7 +19,7 @@ from takehome.annotations.model import DEFAULT_COLOR, Overlay, Point, ShapeKind
 from takehome.annotations.spacing import line_length
 from takehome.plugin.canvas import SHAPE_COLORS
 from takehome.plugin.host import ImageRef
-from takehome.plugin.napari_host.host import NapariHost
+from takehome.plugin.napari_host.host import NapariHost, plane_shape
 from takehome.plugin.napari_host.synced import SyncedLayer
 from takehome.plugin.state import Key, PanelState, key_of
 
@@ -120,7 +120,7 @@ class NapariDrawings(SyncedLayer):
         return layer
 
     def _draw(self, layer: Any, source: Any, refs: tuple[ImageRef, ...]) -> None:
-        extent = float(max(np.shape(source.data)[-2:]))
+        extent = float(max(plane_shape(source)))
         data: list[NDArray[np.float64]] = []
         types: list[str] = []
         features: dict[str, list[Any]] = {"overlay": [], "kind": [], "label": [], "color": [], "shown": []}

@@ -4,7 +4,7 @@ Choosing Arrow, Line, Circle or Box in the panel makes "takehome drawings" napar
 the mode that draws it; Text makes "takehome notes" active, adding a note where the clinician clicks;
 Select selects drawings there; Contrast gives the image layer back (napari's pan and zoom). The label
 box shows and names the drawing or note selected in napari, else the one drawn last, as one undoable edit;
-Delete removes the ones selected there.
+Delete removes the drawings, notes and text boxes selected there (a detected text box is kept visible).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from takehome.plugin.napari_host.drawings import NapariDrawings
 from takehome.plugin.napari_host.host import NapariHost
 from takehome.plugin.napari_host.notes import LAYER_NAME as NOTES_LAYER
 from takehome.plugin.napari_host.notes import NEW_NOTE, NapariNotes
+from takehome.plugin.napari_host.redactions import NapariRedactions
 from takehome.plugin.panel import TakehomePanel
 
 _KINDS = {Tool.ARROW: ShapeKind.ARROW, Tool.LINE: ShapeKind.LINE, Tool.ELLIPSE: ShapeKind.ELLIPSE,
@@ -43,11 +44,12 @@ class NapariTools:
     """Routes the panel's tool choice and label box to the takehome layers on napari's canvas."""
 
     def __init__(self, host: NapariHost, panel: TakehomePanel, drawings: NapariDrawings,
-                 notes: NapariNotes, parent: QWidget) -> None:
+                 notes: NapariNotes, redactions: NapariRedactions, parent: QWidget) -> None:
         self._host = host
         self._panel = panel
         self._drawings = drawings
         self._notes = notes
+        self._redactions = redactions
         self.label_box = QLineEdit(parent)
         self.label_box.setObjectName("takehome-label-box")
         self.label_box.setPlaceholderText("Label of the selected or last drawing, Enter")
@@ -74,10 +76,10 @@ class NapariTools:
         self.label_box.selectAll()  # typing replaces it
 
     def delete_selected(self) -> None:
-        """The panel's Delete: the drawings and notes selected on napari's canvas (one undoable edit each)."""
+        """The panel's Delete: what is selected on napari's takehome layers (one undoable edit each)."""
         if self._panel.strip.hasFocus():
             return  # the panel deletes the key image then
-        for layer in (self._drawings.layer, self._notes.layer):
+        for layer in (self._drawings.layer, self._notes.layer, self._redactions.layer):
             if layer is not None and layer in self._host.viewer.layers and layer.selected_data:
                 layer.remove_selected()
 
