@@ -56,6 +56,7 @@ class NapariRedactions(RedactionBoxes):
         self._image: ImageRef | None = None  # the image the boxes belong to
         self._visible = True
         self._writing = False
+        self._closed = False
         self.black_out_action = self._action("Black out selected", BLACK_OUT_KEY, RedactionStatus.REDACT,
                                              "Fill the boxes selected on napari's image black in the handout")
         self.keep_action = self._action("Keep selected visible", KEEP_KEY, RedactionStatus.DISMISSED,
@@ -118,7 +119,8 @@ class NapariRedactions(RedactionBoxes):
         return {str(ids[row]) for row in layer.selected_data if row < len(ids) and ids[row]}
 
     def close(self) -> None:
-        """Take the layer off napari's canvas (the panel closes: the boxes are in the session)."""
+        """Take the layer off napari's canvas for good (the panel closes: the boxes are in the session)."""
+        self._closed = True
         layer, self._layer = self._layer, None
         if layer is not None and layer in self._host.viewer.layers:
             self._writing = True
@@ -131,7 +133,7 @@ class NapariRedactions(RedactionBoxes):
     def _ensure_layer(self) -> Any | None:
         """The layer, made (just above the image layer) when missing or of another dimension."""
         source = self._host.source_layer()
-        if source is None:
+        if source is None or self._closed:
             return None
         layer = self._layer
         viewer = self._host.viewer
