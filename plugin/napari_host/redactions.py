@@ -147,7 +147,7 @@ class NapariRedactions(RedactionBoxes):
                 viewer.layers.remove(layer)
             active = viewer.layers.selection.active
             layer = viewer.add_shapes(name=LAYER_NAME, ndim=int(source.ndim), scale=tuple(source.scale),
-                                      edge_width=2, visible=self._visible)
+                                      edge_width=2, opacity=1.0, visible=self._visible)  # black is black
             viewer.layers.move(viewer.layers.index(layer), viewer.layers.index(source) + 1)
             viewer.layers.selection.active = active if active is not None else source
         finally:

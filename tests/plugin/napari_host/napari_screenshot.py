@@ -11,7 +11,8 @@ docks the panel from the Plugins menu entry, pages to a slice, marks it (K), dra
 a measured line and a note on napari's canvas with the panel's tools and label box, attaches report
 sentences, and grabs the whole window (then, if a second path is given, again with the Preview tab
 showing the handout). A third path: a screen with fake identifiers burned into its banner, after
-Export was refused for its undecided text, with one box kept visible (napari-redactions.png).
+Export was refused for its undecided text, with one box kept visible and one undecided
+(napari-redactions.png).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydicom.uid import generate_uid
@@ -76,13 +78,15 @@ def burned_screen(folder: Path) -> None:
 
     banner = Image.new("L", (512, 512), 0)
     draw = ImageDraw.Draw(banner)
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 18)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 20)
     family, given = str(FAKE_PATIENT["PatientName"]).split("^")[:2]
-    draw.text((12, 10), f"{family.upper()}, {given}   {FAKE_PATIENT['PatientID']}", fill=255, font=font)
-    draw.text((12, 36), "05/06/2024  ABDOMEN  C5-2", fill=255, font=font)
+    draw.text((12, 10), f"{family.upper()}, {given}", fill=255, font=font)
+    draw.text((330, 10), "05/06/2024", fill=255, font=font)
+    draw.text((12, 478), "C5-2  MI 0.9", fill=255, font=font)
+    draw.text((330, 478), "GAIN 52  DR 60", fill=255, font=font)
     text = np.asarray(banner) > 127
     pixels = np.kron(phantom(6), np.ones((2, 2), dtype=np.uint16))
-    pixels[:64] = 0
+    pixels[:48] = pixels[468:] = 0
     pixels[text] = 4095
     ds = make_dataset(512, 512, pixels=pixels, spacing=(0.4, 0.4))
     ds.SeriesNumber, ds.SeriesDescription, ds.InstanceNumber = 5, "Screen (phantom)", 1
@@ -162,25 +166,24 @@ def main(out: str, preview_out: str = "", redactions_out: str = "") -> None:
         grab(window, preview_out)
         print(f"{preview_out}: preview pages: {len(panel.preview.page_labels)}")
     wait_for_jobs()
-    viewer.close()
-    if redactions_out:
+    if redactions_out:  # in the same window (napari does not open a second viewer cleanly)
+        viewer.window.remove_dock_widget(widget)
+        viewer.layers.clear()
         screen = work / "screen"
         screen.mkdir()
         burned_screen(screen)
-        redactions_shot(screen, redactions_out, settle)
+        redactions_shot(viewer, screen, redactions_out, settle)
+    viewer.close()
 
 
-def redactions_shot(folder: Path, out: str, settle: Callable[..., None]) -> None:
-    """napari after Export was refused: the burned-in text boxes on napari's canvas, one kept visible."""
-    import napari
-
+def redactions_shot(viewer: Any, folder: Path, out: str, settle: Callable[..., None]) -> None:
+    """napari after Export was refused: the burned-in text boxes on napari's canvas, one kept visible and
+    one still undecided."""
     from takehome.annotations.model import RedactionStatus
     from takehome.plugin.jobs import wait_for_jobs
     from takehome.plugin.napari_host.widget import DOCK_TITLE
 
-    viewer = napari.Viewer(show=True, title="napari — takehome")
     window = viewer.window._qt_window
-    window.resize(1280, 800)
     viewer.open(str(folder), plugin="takehome")
     _dock, widget = viewer.window.add_plugin_dock_widget("takehome", DOCK_TITLE)
     panel = widget.panel
@@ -197,7 +200,7 @@ def redactions_shot(folder: Path, out: str, settle: Callable[..., None]) -> None
     layer = widget.redactions.layer
     boxes = panel.deid.displayed()
     pending = [row for row, box in enumerate(boxes) if box.status is RedactionStatus.PENDING]
-    if pending:
+    if len(pending) > 1:  # one left undecided (orange)
         layer.selected_data = {pending[-1]}
         widget.redactions.keep_action.trigger()  # one box decided: kept visible (grey)
         layer.selected_data = set()
@@ -206,7 +209,6 @@ def redactions_shot(folder: Path, out: str, settle: Callable[..., None]) -> None
     settle(40)
     grab(window, out)
     print(f"{out}: boxes: {sorted(b.status.value for b in panel.deid.displayed())}")
-    viewer.close()
 
 
 def grab(window: object, out: str) -> None:
