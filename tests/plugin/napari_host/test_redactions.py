@@ -97,6 +97,7 @@ def test_text_boxes_are_on_napari_on_their_slice_and_the_panel_shows_no_image(
     assert _no_second_image(widget)
     source = next(lyr for lyr in viewer.layers if widget.host.slices(lyr))
     assert viewer.layers.index(layer) == viewer.layers.index(source) + 1  # right above the image
+    assert layer.opacity == 1  # black is black, as printed
     boxes = panel.deid.displayed()
     assert list(layer.features["box"]) == [b.id for b in boxes]
     for box, vertices in zip(boxes, layer.data, strict=True):  # the model's pixel edges, napari's centres
