@@ -59,7 +59,7 @@ _MAX_CACHED = 64
 
 
 class DeidController(QObject):
-    """Keeps the canvas's redaction boxes in step with the session and gates Export/Print."""
+    """Keeps the box layer (the canvas's, or the host's) in step with the session and gates Export/Print."""
 
     #: a detection finished for this State
     detected = Signal(object)

@@ -10,6 +10,7 @@ emits the new tuple of redactions after every change; the panel stores it on the
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Collection, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -128,9 +129,9 @@ class RedactionBoxes(QObject):
         self._boxes = tuple(boxes)
         self._draw()
 
+    @abstractmethod
     def _draw(self) -> None:
         """Draw ``self._boxes`` (each layer its own way)."""
-        raise NotImplementedError
 
     def pending(self) -> int:
         return sum(1 for b in self._boxes if b.status is RedactionStatus.PENDING)

@@ -253,4 +253,5 @@ def _corners(box: Redaction, lead: tuple[int, ...]) -> NDArray[np.float64]:
 
 def _word(box: Redaction) -> str:
     """What a box says on napari's canvas: what happens to it, and for detected text why."""
-    return WORDS[box.status] if box.source is RedactionSource.MANUAL else f"{WORDS[box.status]}: {box.reason}"
+    why = box.reason or box.source.value
+    return WORDS[box.status] if box.source is RedactionSource.MANUAL else f"{WORDS[box.status]}: {why}"

@@ -134,6 +134,9 @@ def test_deciding_selected_boxes_in_napari_is_one_undoable_edit(make_napari_view
     assert panel.store.undo_stack.count() == steps + 1
     row = list(layer.features["box"]).index(first_id)
     assert np.allclose(layer.face_color[row], (0, 0, 0, 1)) and layer.selected_data == {row}  # still selected
+    widget.redactions.black_out_action.trigger()  # already black: no edit
+    layer.events.data(value=layer.data, action="changed", data_indices=(row,), vertex_indices=((),))
+    assert panel.store.undo_stack.count() == steps + 1  # nothing moved: no edit, no loop
     widget.redactions.keep_action.trigger()
     assert _stored(panel, first_id).status is RedactionStatus.DISMISSED
     assert panel.store.undo_stack.count() == steps + 2
