@@ -15,6 +15,7 @@ from takehome.plugin.canvas import ImageCanvas
 from takehome.plugin.images import shared_library
 from takehome.plugin.napari_host.drawings import NapariDrawings
 from takehome.plugin.napari_host.host import NapariHost
+from takehome.plugin.napari_host.kept_shapes import NapariKeptShapes
 from takehome.plugin.napari_host.notes import NapariNotes
 from takehome.plugin.napari_host.redactions import NapariRedactions
 from takehome.plugin.napari_host.tools import NapariTools
@@ -58,9 +59,11 @@ class TakehomeDockWidget(QWidget):
         self.panel.store.view_region = self.host.visible_region  # crop to napari's view
         self.drawings = NapariDrawings(self.host, self.panel.store)
         self.notes = NapariNotes(self.host, self.panel.store)
+        self.kept_shapes = NapariKeptShapes(self.host, self.panel.store)  # imported, not editable
         self.tools = NapariTools(self.host, self.panel, self.drawings, self.notes, redactions, self)
         self.drawings.refresh()
         self.notes.refresh()
+        self.kept_shapes.refresh()
         panel_layout = self.panel.layout()
         assert isinstance(panel_layout, QVBoxLayout)
         panel_layout.insertWidget(2, self.tools.label_box)  # under the panel's tool buttons
@@ -100,6 +103,7 @@ class TakehomeDockWidget(QWidget):
         self.panel.close()
         self.drawings.close()
         self.notes.close()
+        self.kept_shapes.close()
         self.redactions.close()
 
 
