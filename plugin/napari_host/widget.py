@@ -60,7 +60,11 @@ class TakehomeDockWidget(QWidget):
         self.drawings = NapariDrawings(self.host, self.panel.store)
         self.notes = NapariNotes(self.host, self.panel.store)
         self.kept_shapes = NapariKeptShapes(self.host, self.panel.store)  # imported, not editable
-        self.tools = NapariTools(self.host, self.panel, self.drawings, self.notes, redactions, self)
+        self.tools = NapariTools(self.host, self.panel.store, self.drawings, self.notes, redactions, self)
+        self.panel.canvas.tool_changed.connect(self.tools.use_tool)
+        strip, tools = self.panel.strip, self.tools
+        self.panel.toolbars.delete_action.triggered.connect(  # with the strip in focus: the key image
+            lambda _checked=False: None if strip.hasFocus() else tools.delete_selected())
         self.drawings.refresh()
         self.notes.refresh()
         self.kept_shapes.refresh()
