@@ -195,3 +195,30 @@ def test_text_boxes_to_review_are_on_napari_and_never_on_a_second_image(make_nap
     panel.toolbars.undo_action.trigger()
     qtbot.waitUntil(lambda: len(viewer.layers[REDACTIONS_LAYER].data) == 0, timeout=3000)
     assert [c for c in widget.findChildren(ImageCanvas) if c.isVisible()] == []
+
+
+def test_a_single_image_gets_no_slider_and_its_drawings_come_back(make_napari_viewer, qtbot,
+                                                                   tmp_path) -> None:
+    """A one-image series is a 2D layer: the takehome layers are 2D too, so napari shows no slider
+    that pages through nothing, and what is drawn there lands on that image."""
+    from tests.conftest import make_dataset
+
+    make_dataset(48, 64).save_as(tmp_path / "one.dcm", enforce_file_format=True)
+    viewer = make_napari_viewer(show=True)
+    viewer.open(str(tmp_path / "one.dcm"), plugin="takehome")
+    _dock, widget = viewer.window.add_plugin_dock_widget("takehome", DOCK_TITLE)
+    panel = widget.panel
+    qtbot.waitUntil(lambda: LAYER_NAME in viewer.layers and NOTES_LAYER in viewer.layers, timeout=3000)
+    assert viewer.dims.ndim == 2 and all(layer.ndim == 2 for layer in viewer.layers)
+    panel.toolbars.tool_actions[Tool.LINE].trigger()
+    viewer.layers[LAYER_NAME].add_lines(np.array([[19.5, 9.5], [19.5, 39.5]]))
+    _label(qtbot, widget, "width")
+    (line,) = panel.session.key_images[0].overlays
+    assert line.points == (Point(10, 20), Point(40, 20)) and line.label == "width"
+    panel.toolbars.tool_actions[Tool.TEXT].trigger()
+    widget.notes.layer.add(np.array([[30.5, 5.5]]))
+    notes = [o for o in panel.session.key_images[0].overlays if o.kind is ShapeKind.TEXT]
+    assert [n.points for n in notes] == [(Point(6, 31),)]
+    panel.toolbars.undo_action.trigger()
+    assert len(viewer.layers[NOTES_LAYER].data) == 0 and len(viewer.layers[LAYER_NAME].data) == 1
+    assert viewer.dims.ndim == 2
