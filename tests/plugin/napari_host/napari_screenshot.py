@@ -7,7 +7,7 @@ Run in a real X server (or Xvfb)::
         docs/screenshots/napari-redactions.png
 
 It writes a synthetic CT-like series (a phantom; no real patient), opens it with the takehome reader,
-docks the panel from the Plugins menu entry, pages to a slice, marks it (K), draws a labelled arrow
+docks the panel from the Plugins menu entry, marks two slices (K), draws a labelled arrow
 a measured line and a note on napari's canvas with the panel's tools and label box, attaches report
 sentences, and grabs the whole window (then, if a second path is given, again with the Preview tab
 showing the handout). A third path: a screen with fake identifiers burned into its banner, after
@@ -120,6 +120,9 @@ def main(out: str, preview_out: str = "", redactions_out: str = "") -> None:
     window.resize(1280, 800)
     viewer.open(str(folder), plugin="takehome")
     _dock, widget = viewer.window.add_plugin_dock_widget("takehome", DOCK_TITLE)
+    viewer.dims.set_current_step(0, 2)  # an overview slice first: the first of two key images
+    settle()
+    widget.panel.toggle_key_image()
     viewer.dims.set_current_step(0, 6)  # the slice where the cyst is largest
     settle()
     panel = widget.panel
