@@ -48,7 +48,7 @@ from takehome.plugin.deid_review import DeidReviewDialog
 from takehome.plugin.host import ImageRef
 from takehome.plugin.jobs import Job, Lane, start_job
 from takehome.plugin.messages import describe_error
-from takehome.plugin.redaction import RedactionLayer
+from takehome.plugin.redaction import BoxLayer
 from takehome.plugin.state import PanelState
 
 #: (SOP Instance UID, frame, window): what one detection ran on (the printed pixels depend on the window).
@@ -59,7 +59,7 @@ _MAX_CACHED = 64
 
 
 class DeidController(QObject):
-    """Keeps the canvas's redaction boxes in step with the session and gates Export/Print."""
+    """Keeps the box layer (the canvas's, or the host's) in step with the session and gates Export/Print."""
 
     #: a detection finished for this State
     detected = Signal(object)
@@ -69,8 +69,11 @@ class DeidController(QObject):
     refused = Signal(str)
     #: the clinician closed the review without going on (nothing is written, printed or sent)
     review_cancelled = Signal()
+    #: the clinician should look at the boxes now (one was added in view, or the gate found undecided
+    #: text): a host whose layer is one of many brings it forward
+    boxes_to_see = Signal()
 
-    def __init__(self, state: PanelState, layer: RedactionLayer, parent: QWidget) -> None:
+    def __init__(self, state: PanelState, layer: BoxLayer, parent: QWidget) -> None:
         """``layer``: where the boxes are shown and edited; ``parent``: the widget dialogs open over."""
         super().__init__(parent)
         self._state = state
@@ -90,8 +93,8 @@ class DeidController(QObject):
         self._sync_timer.timeout.connect(self._sync)
 
         self.redact_action = QAction("Redact area", self)
-        self.redact_action.setToolTip("Add a black box over part of the image (move and resize it); "
-                                      "right-click a box to redact, dismiss or remove it")
+        self.redact_action.setToolTip("Add a black box over the middle of the image in view, to move "
+                                      "and resize over what must not be printed")
         self.redact_action.triggered.connect(self.add_box_in_view)
         self.dismiss_action = QAction("Keep undecided text", self)
         self.dismiss_action.setToolTip("Mark every undecided (orange) text box on this image as not "
@@ -226,7 +229,7 @@ class DeidController(QObject):
             boxes = (*boxes, *gone)
             self._state.say(
                 "Detected text cannot be removed from the list: the box now shows it as dismissed "
-                "(printed as is). Right-click it and choose Redact to fill it instead.", "info")
+                "(printed as is). Redact it to fill it instead.", "info")
         try:
             self._state.edit_focus(lambda image: replace(image, redactions=tuple(boxes)),
                                     "Edit redaction boxes")
@@ -242,7 +245,9 @@ class DeidController(QObject):
             return None
         x, y, width, height = region
         self._sync()  # the layer must hold the session's boxes (an undo may have just happened)
-        return self.layer.add_box(x + width * 0.35, y + height * 0.4, width * 0.3, height * 0.2)
+        box = self.layer.add_box(x + width * 0.35, y + height * 0.4, width * 0.3, height * 0.2)
+        self.boxes_to_see.emit()
+        return box
 
     def dismiss_undecided(self) -> int:
         """Keep every undecided text box of the shown image visible (one undoable edit)."""
@@ -311,12 +316,13 @@ class DeidController(QObject):
         unresolved = [(number, d) for number, d in enumerate(decisions, start=1) if d.unresolved]
         if unresolved:
             self._show_first(checked, unresolved[0][1])
+            self.show_action.setChecked(True)
+            self.boxes_to_see.emit()
             parts = [f"key image {number} has {len(decision.unresolved)} text region(s) neither redacted "
                      f"nor dismissed (orange dashed boxes: {unresolved_words(decision)})"
                      for number, decision in unresolved]
             raise DeidentificationError(
-                "Export refused: " + "; ".join(parts) + ". Right-click each orange box to redact or "
-                "dismiss it (or press Keep undecided text to leave them all visible), then export again.")
+                "Export refused: " + "; ".join(parts) + f". {self.layer.decide_hint}, then export again.")
         refuse_if_unresolved(decisions)  # the core's own check, in case the wording above missed one
         return checked
 

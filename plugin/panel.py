@@ -8,6 +8,7 @@ undoable step and is autosaved at once. Errors show in the panel's message bar.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -44,7 +45,7 @@ from takehome.plugin.images import ImageLibrary
 from takehome.plugin.messages import MessageBar, describe_error, guarded
 from takehome.plugin.preview import PreviewPane
 from takehome.plugin.qtimage import thumbnail
-from takehome.plugin.redaction import RedactionLayer
+from takehome.plugin.redaction import BoxLayer, RedactionLayer
 from takehome.plugin.state import PanelState, key_of
 from takehome.plugin.strip import KeyImageStrip
 
@@ -100,9 +101,10 @@ class TakehomePanel(QWidget):
 
     def __init__(self, host: Host, parent: QWidget | None = None,
                  library: ImageLibrary | None = None, canvas: ImageCanvas | None = None,
-                 hint: str = DRAW_HINT) -> None:
+                 hint: str = DRAW_HINT, redactions: Callable[[PanelState], BoxLayer] | None = None) -> None:
         """``canvas``: the viewer's own view, when the host draws there (the panel then has none);
-        ``hint``: how to draw there, shown under the tools."""
+        ``hint``: how to draw there, shown under the tools; ``redactions``: makes the layer that shows
+        the burned-in text boxes, when the host has its own (else they are on the canvas)."""
         super().__init__(parent)
         self.setObjectName("takehome-panel")
         self.setWindowTitle("takehome")
@@ -141,8 +143,10 @@ class TakehomePanel(QWidget):
         self.toolbars = PanelActions(self, self.store, self.canvas, self)
         self.tools_bar = self.toolbars.tools_bar  # hosts and helpers add their actions to these two
         self.toolbar = self.toolbars.toolbar
-        # redaction boxes on the canvas; the export gate
-        self.deid = DeidController(self.store, RedactionLayer(self.canvas.viewbox, self), self)
+        # redaction boxes on the canvas (or the host's layer); the export gate
+        boxes = (redactions(self.store) if redactions is not None
+                 else RedactionLayer(self.canvas.viewbox, self))
+        self.deid = DeidController(self.store, boxes, self)
         self.tools_bar.addSeparator()
         for action in self.deid.actions:
             self.tools_bar.addAction(action)

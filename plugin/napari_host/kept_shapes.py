@@ -18,6 +18,7 @@ from qtpy.QtCore import QTimer
 from takehome.annotations.model import Point, ReadOnlyShape
 from takehome.plugin.host import ImageRef
 from takehome.plugin.napari_host.host import NapariHost
+from takehome.plugin.napari_host.synced import on_layer
 from takehome.plugin.state import PanelState
 
 LAYER_NAME = "takehome PACS shapes"
@@ -100,8 +101,11 @@ class NapariKeptShapes:
         """Draw the shapes of the series on show (adding the layer when there are any)."""
         if self._writing:
             return
-        _source, shapes = self._wanted()
+        source, shapes = self._wanted()
         layer = self._live_layer()
+        if layer is not None and source is not None and int(layer.ndim) != int(source.ndim):
+            self.close()  # a single image after a stack, or back: a layer with its dimensions
+            layer, self._drawn = None, ()
         if shapes == self._drawn and (layer is not None or not shapes):
             return
         if layer is None:
@@ -130,7 +134,8 @@ class NapariKeptShapes:
     def _add_layer(self, source: Any) -> Any:
         viewer = self._host.viewer
         active = viewer.layers.selection.active
-        layer = viewer.add_shapes(name=LAYER_NAME, ndim=3, scale=tuple(source.scale), edge_width=1.5,
+        layer = viewer.add_shapes(name=LAYER_NAME, ndim=int(source.ndim), scale=tuple(source.scale),
+                                  edge_width=1.5,
                                   face_color="transparent")
         viewer.layers.selection.active = active if active is not None else source
         layer.events.data.connect(self._edited)
@@ -141,7 +146,7 @@ class NapariKeptShapes:
         data, types, colours, labels = [], [], [], []
         for index, shape in shapes:
             for number, (kind, vertices) in enumerate(shape_pieces(shape, index)):
-                data.append(vertices)
+                data.append(on_layer(vertices, layer))
                 types.append(kind)
                 colours.append(shape.color)
                 labels.append(shape.label if number == 0 else "")
