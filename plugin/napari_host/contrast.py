@@ -65,7 +65,10 @@ class NapariContrast:
     def window_on_screen(self, image: ImageRef) -> Window | None:
         """The window napari shows ``image`` with, when a layer of modality values shows it."""
         layer = self._layer_showing(image)
-        return None if layer is None else limits_window(layer.contrast_limits)
+        try:
+            return None if layer is None else limits_window(layer.contrast_limits)
+        except AnnotationError:
+            return None  # limits beyond any modality value: the window chosen in the panel stands
 
     def show_focus_window(self) -> None:
         """napari shows a key image in focus with its window (None: the image's own), unless a change
