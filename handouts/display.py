@@ -188,22 +188,42 @@ def _render_grey(ds: Dataset, frame: int, arr: NDArray[Any], photometric: str,
     if arr.ndim != 2:
         raise DecodeError(f"expected one grey frame, got an array of shape {arr.shape}")
     view = _lut_view(ds, frame)
-    values = apply_modality_lut(arr, view) if ("RescaleSlope" in view or "ModalityLUTSequence" in view) \
-        else arr
     function = str(view.get("VOILUTFunction", "LINEAR")).upper()
     used = window
     if used is None and view.get("VOILUTSequence"):
-        lut_out = apply_voi(values, view)
+        lut_out = apply_voi(_modality(arr, view), view)
         bits = int(view.VOILUTSequence[0].LUTDescriptor[2])
         out = _to_uint8(np.asarray(lut_out), bits)
     else:
         if used is None:
-            used = header_window(ds, frame) or percentile_window(np.asarray(values))
-        out = _window_to_uint8(np.asarray(values), used, function)
+            used = header_window(ds, frame) or percentile_window(_modality(arr, view))
+        out = _windowed(arr, view, used, function)
     inverse = str(view.get("PresentationLUTShape", "")).upper() == "INVERSE"
     if (photometric == "MONOCHROME1") != inverse:
         out = np.subtract(255, out, dtype=np.uint8)
     return DisplayImage(np.ascontiguousarray(out), used, photometric)
+
+
+def _modality(arr: NDArray[Any], view: Dataset) -> NDArray[Any]:
+    """The modality LUT or rescale of ``view`` applied to stored values (unchanged without one)."""
+    if "RescaleSlope" in view or "ModalityLUTSequence" in view:
+        return np.asarray(apply_modality_lut(arr, view))
+    return arr
+
+
+def _windowed(arr: NDArray[Any], view: Dataset, window: Window, function: str) -> NDArray[np.uint8]:
+    """Modality LUT then ``window``, to 0..255. Integer pixels go through a table of their value range:
+    the same arithmetic on each distinct stored value, so the same pixels, without float64 copies of
+    the whole image."""
+    if arr.dtype.kind in "iu" and arr.size:
+        low, high = int(arr.min()), int(arr.max())
+        if high - low < arr.size:
+            stored = np.arange(low, high + 1, dtype=arr.dtype)
+            table = _window_to_uint8(_modality(stored, view), window, function)
+            index = arr - arr.dtype.type(low) if arr.dtype.kind == "u" else arr.astype(np.int64) - low
+            result: NDArray[np.uint8] = table[index]
+            return result
+    return _window_to_uint8(_modality(arr, view), window, function)
 
 
 def _to_uint8(arr: NDArray[Any], bits: int) -> NDArray[np.uint8]:
