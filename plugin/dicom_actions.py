@@ -316,6 +316,7 @@ class DicomActions(QObject):
         self.commit_port: int | None = None
         self.found: StudyObjects | None = None
         self._files: tuple[str, ...] = ()
+        self._scan_generation = 0
         self.dialog: SendDialog | None = None
         self.send_action = QAction("Send to PACS…", panel)
         self.send_action.setToolTip("Store the key images, drawings and handout in the patient's record "
@@ -359,19 +360,41 @@ class DicomActions(QObject):
             self.offer()
 
     def offer(self) -> None:
-        """Scan the study's folder(s) for KOS and presentation states; tell the clinician if any."""
+        """Scan the study's folder(s) for KOS and presentation states off the GUI thread (a second
+        read of every header: the first image is on screen meanwhile); tell the clinician if any."""
         self._files = self._study_files()
         self.found = None
         self.import_action.setEnabled(False)
+        self._scan_generation += 1
         if not self._files:
             return
-        try:
-            uid = str(pydicom.dcmread(self._files[0], stop_before_pixels=True).StudyInstanceUID)
-            found = scan_beside(self._files, study_instance_uid=uid)
-        except Exception as exc:  # never let a scan break opening a study
-            self.panel.messages.show_message(f"The study's saved key images could not be read: "
-                                             f"{describe_error(exc)}", "warning")
-            return
+        files, generation = self._files, self._scan_generation
+
+        def work(_job: Job) -> StudyObjects:
+            uid = str(pydicom.dcmread(files[0], stop_before_pixels=True).StudyInstanceUID)
+            return scan_beside(files, study_instance_uid=uid)
+
+        job = Job(generation, work)
+        ref = weakref.ref(self)
+
+        def finished(found: object) -> None:
+            actions = ref()
+            if actions is not None and generation == actions._scan_generation:
+                with contextlib.suppress(RuntimeError):  # the panel was closed meanwhile
+                    actions._offer(found)  # type: ignore[arg-type]
+
+        def failed(_generation: int, problem: str) -> None:
+            actions = ref()
+            if actions is not None and generation == actions._scan_generation:
+                with contextlib.suppress(RuntimeError):  # never let a scan break opening a study
+                    actions.panel.messages.show_message(
+                        f"The study's saved key images could not be read: {problem}", "warning")
+
+        job.signals.finished.connect(finished)
+        job.signals.failed.connect(failed)
+        start_job(job, Lane.PACS)
+
+    def _offer(self, found: StudyObjects) -> None:
         selected = sum(len(s.references) for s in found.selections)
         annotated = len(found.annotations)
         self.scanned.emit(selected, annotated)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pydicom
@@ -48,7 +49,7 @@ def test_opening_a_study_with_kos_and_gsps_offers_the_import(make_panel, study_d
     _host, panel = make_panel()
     actions = panel.dicom
     actions.outbox = study_dir.parent / "outbox"
-    assert actions.import_action.isEnabled()
+    qtbot.waitUntil(actions.import_action.isEnabled, timeout=10000)  # scanned off the GUI thread
     assert "2 key image(s) selected in the PACS (“Of Interest”)" in panel.messages.text()
     assert "drawings on 1 image(s)" in panel.messages.text()
 
@@ -70,12 +71,33 @@ def test_opening_a_study_with_kos_and_gsps_offers_the_import(make_panel, study_d
     assert "already in the handout" in panel.messages.text()
 
 
-def test_a_study_without_dicom_objects_offers_nothing(make_panel, study_dir: Path) -> None:
+def test_a_study_without_dicom_objects_offers_nothing(make_panel, study_dir: Path, qtbot) -> None:
     _host, panel = make_panel()
     actions = panel.dicom
     assert isinstance(actions, DicomActions)  # wired into every panel
+    with qtbot.waitSignal(actions.scanned, timeout=10000) as scanned:
+        actions.offer()
+    assert scanned.args == [0, 0]
     assert not actions.import_action.isEnabled() and actions.found is None
     assert panel.toolbar.widgetForAction(actions.toolbar_action) is actions.button
+
+
+def test_the_study_is_scanned_off_the_gui_thread(make_panel, qtbot, monkeypatch) -> None:
+    """Opening a study reads every header a second time (KOS, presentation states): never while the
+    first image waits for the GUI thread."""
+    from takehome.plugin import dicom_actions
+
+    threads: list[threading.Thread] = []
+    real = dicom_actions.scan_beside
+
+    def scan_beside(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dicom_actions, "scan_beside", scan_beside)
+    _host, _panel = make_panel()
+    qtbot.waitUntil(lambda: bool(threads), timeout=10000)
+    assert threads[0] is not threading.main_thread()
 
 
 def test_a_study_opened_later_is_scanned_again(make_panel, study_dir: Path, tmp_path: Path, qtbot) -> None:
