@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -286,12 +286,14 @@ def _candidates(paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[Path,
             raise InputError(f"{path}: no such file or folder")
 
 
-def scan(paths: Iterable[str | os.PathLike[str]]) -> StudyScan:
+def scan(paths: Iterable[str | os.PathLike[str]], *,
+         progress: Callable[[int, int], None] | None = None) -> StudyScan:
     """Read the headers of every file under ``paths``; the images grouped by series, in order.
 
     A file given explicitly must be a DICOM image (InputError otherwise); inside folders, other files
     (damaged files, KOS and presentation states; reports) are listed in :attr:`StudyScan.skipped`
-    (:attr:`StudyScan.ignored`).
+    (:attr:`StudyScan.ignored`). ``progress(n, total)`` is called as the n-th file is read (a
+    viewer's progress bar).
     """
     given = list(paths)
     if not given:
@@ -299,7 +301,10 @@ def scan(paths: Iterable[str | os.PathLike[str]]) -> StudyScan:
     instances: dict[str, Instance] = {}
     skipped: list[Skipped] = []
     ignored: list[Path] = []
-    for path, explicit in _candidates(given):
+    candidates = list(_candidates(given))
+    for done, (path, explicit) in enumerate(candidates, 1):
+        if progress is not None:
+            progress(done, len(candidates))
         if not path.is_file():
             skipped.append(Skipped(path, f"{path}: listed in the DICOMDIR but missing"))
             continue

@@ -96,3 +96,14 @@ def test_bad_paths_say_what_is_wrong(tmp_path: Path) -> None:
         scan([tmp_path / "notes.txt"])
     with pytest.raises(InputError, match="no file or folder given"):
         scan([])
+
+
+def test_progress_counts_every_file_and_changes_nothing(tmp_path: Path) -> None:
+    series = generate_uid()
+    for name, number, z in [("a", 3, 5.0), ("b", 1, -5.0), ("c", 2, 0.0)]:
+        _slice(tmp_path, name, series, number, z)
+    (tmp_path / "notes.txt").write_text("not an image")
+    seen: list[tuple[int, int]] = []
+    found = scan([tmp_path], progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert found == scan([tmp_path])  # same series, same slice order, same files left out
