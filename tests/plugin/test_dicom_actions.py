@@ -100,6 +100,27 @@ def test_the_study_is_scanned_off_the_gui_thread(make_panel, qtbot, monkeypatch)
     assert threads[0] is not threading.main_thread()
 
 
+def test_the_scan_waits_for_the_viewers_first_image(study_dir: Path, qtbot, monkeypatch) -> None:
+    """The viewer opens the panel before its first image is decoded: the second header scan starts
+    only once that image is on screen, so it never competes with it."""
+    from takehome.plugin import dicom_actions
+    from takehome.plugin.jobs import Lane, wait_for_jobs
+    from takehome.plugin.panel import TakehomePanel
+    from takehome.plugin.standalone import StandaloneHost, scan
+
+    calls: list[object] = []
+    real = dicom_actions.scan_beside
+    monkeypatch.setattr(dicom_actions, "scan_beside", lambda *a, **k: calls.append(a) or real(*a, **k))
+    host = StandaloneHost(scan([study_dir]))
+    first = host.current_image()
+    host.set_current(None)  # still decoding
+    panel = TakehomePanel(host)
+    qtbot.addWidget(panel)
+    assert wait_for_jobs(5000, (Lane.PACS,)) and calls == []
+    host.set_current(first)
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=10000)
+
+
 def test_a_study_opened_later_is_scanned_again(make_panel, study_dir: Path, tmp_path: Path, qtbot) -> None:
     from takehome.plugin.standalone import scan
     from tests.plugin.conftest import write_study
