@@ -277,6 +277,10 @@ class ImageCanvas(QWidget):
     def overlay(self, overlay_id: str | None) -> Overlay | None:
         return next((o for o in self._overlays if o.id == overlay_id), None)
 
+    def item(self, overlay_id: str) -> OverlayItem:
+        """The graphics item drawing the overlay ``overlay_id`` (KeyError when it is not shown)."""
+        return self._items[overlay_id]
+
     def delete_selected(self) -> bool:
         """Delete the selected overlay (False when nothing is selected)."""
         if self._selected is None:

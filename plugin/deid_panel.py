@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 from qtpy.QtCore import QObject, QTimer, Signal
 from qtpy.QtGui import QAction
+from qtpy.QtWidgets import QWidget
 
 from takehome.annotations.errors import TakehomeError
 from takehome.annotations.model import (
@@ -48,10 +48,8 @@ from takehome.plugin.deid_review import DeidReviewDialog
 from takehome.plugin.host import ImageRef
 from takehome.plugin.jobs import Job, Lane, start_job
 from takehome.plugin.messages import describe_error
-from takehome.plugin.redaction import RedactionLayer
-
-if TYPE_CHECKING:
-    from takehome.plugin.panel import TakehomePanel
+from takehome.plugin.redaction import BoxLayer
+from takehome.plugin.state import PanelState
 
 #: (SOP Instance UID, frame, window): what one detection ran on (the printed pixels depend on the window).
 State = tuple[str, int, Window | None]
@@ -61,7 +59,7 @@ _MAX_CACHED = 64
 
 
 class DeidController(QObject):
-    """Keeps the canvas's redaction boxes in step with the session and gates Export/Print."""
+    """Keeps the box layer (the canvas's, or the host's) in step with the session and gates Export/Print."""
 
     #: a detection finished for this State
     detected = Signal(object)
@@ -71,11 +69,16 @@ class DeidController(QObject):
     refused = Signal(str)
     #: the clinician closed the review without going on (nothing is written, printed or sent)
     review_cancelled = Signal()
+    #: the clinician should look at the boxes now (one was added in view, or the gate found undecided
+    #: text): a host whose layer is one of many brings it forward
+    boxes_to_see = Signal()
 
-    def __init__(self, panel: TakehomePanel) -> None:
-        super().__init__(panel)
-        self._panel = panel
-        self.layer = RedactionLayer(panel.canvas.viewbox, self)
+    def __init__(self, state: PanelState, layer: BoxLayer, parent: QWidget) -> None:
+        """``layer``: where the boxes are shown and edited; ``parent``: the widget dialogs open over."""
+        super().__init__(parent)
+        self._state = state
+        self._parent = parent
+        self.layer = layer
         self.layer.changed.connect(self._boxes_changed)
         self._regions: dict[State, tuple[list[TextRegion], tuple[int, ...]]] = {}
         self._proposed: dict[State, tuple[tuple[Redaction, ...], tuple[Redaction, ...]]] = {}
@@ -90,8 +93,8 @@ class DeidController(QObject):
         self._sync_timer.timeout.connect(self._sync)
 
         self.redact_action = QAction("Redact area", self)
-        self.redact_action.setToolTip("Add a black box over part of the image (move and resize it); "
-                                      "right-click a box to redact, dismiss or remove it")
+        self.redact_action.setToolTip("Add a black box over the middle of the image in view, to move "
+                                      "and resize over what must not be printed")
         self.redact_action.triggered.connect(self.add_box_in_view)
         self.dismiss_action = QAction("Keep undecided text", self)
         self.dismiss_action.setToolTip("Mark every undecided (orange) text box on this image as not "
@@ -101,22 +104,16 @@ class DeidController(QObject):
         self.show_action.setCheckable(True)
         self.show_action.setChecked(True)
         self.show_action.toggled.connect(self.layer.set_visible)
-        panel.tools_bar.addSeparator()
-        for action in (self.redact_action, self.dismiss_action, self.show_action):
-            panel.tools_bar.addAction(action)
-        panel.store.changed.connect(lambda _session: self.refresh())
-        # the preview runs the whole check as the clinician types: say at once what would refuse
-        panel.preview.failed.connect(self._preview_failed)
-
-    def _preview_failed(self, message: str) -> None:
-        self._panel.messages.show_message(f"The handout cannot be made as it is: {message}", "warning")
+        #: the actions a panel puts on its tools bar
+        self.actions = (self.redact_action, self.dismiss_action, self.show_action)
+        state.changed.connect(lambda _session: self.refresh())
 
     # ----- what is shown -----
     def focus_state(self) -> State | None:
-        ref = self._panel.focus
+        ref = self._state.focus
         if ref is None:
             return None
-        return (ref.sop_instance_uid, ref.frame, self._panel.store.focus_window())
+        return (ref.sop_instance_uid, ref.frame, self._state.focus_window())
 
     def refresh(self) -> None:
         """The image, its window or the session changed: sync the boxes once events settle."""
@@ -129,17 +126,20 @@ class DeidController(QObject):
         return bool(self._running)
 
     def _sync(self) -> None:
-        panel = self._panel
-        state = self.focus_state()
-        shown = panel.canvas.shown
-        if state is None or shown is None or panel.focus is None:
+        state, focus = self.focus_state(), self._state.focus
+        if state is None or focus is None:
             self.layer.set_redactions(())
+            return
+        try:
+            shown = self._state.library.show(focus, state[2])  # rendered already for the viewer
+        except TakehomeError:
+            self.layer.set_redactions(())  # the viewer says why it cannot show the image
             return
         self.layer.set_image_size(shown.display.columns, shown.display.rows)
         if state not in self._regions and state not in self._failed:
-            self._detect(panel.focus, state[2])
+            self._detect(focus, state[2])
         self._check_marked()
-        target = self._boxes_for(state, panel.store.focus_image())
+        target = self._boxes_for(state, self._state.focus_image())
         if target != self.layer.redactions():
             self.layer.set_redactions(target)
         self.dismiss_action.setEnabled(self.layer.pending() > 0)
@@ -147,7 +147,7 @@ class DeidController(QObject):
     def _check_marked(self) -> None:
         """Start the check of every key image not checked yet: marking an image starts it, so the
         export gate rarely waits for OCR."""
-        for key in self._panel.session.key_images:
+        for key in self._state.session.key_images:
             state = (key.sop_instance_uid, key.frame, key.window)
             if state not in self._regions and state not in self._running and state not in self._failed:
                 self._detect(ImageRef(key.sop_instance_uid, key.file, key.frame), key.window)
@@ -169,14 +169,14 @@ class DeidController(QObject):
         state: State = (ref.sop_instance_uid, ref.frame, window)
         if state in self._running:
             return
-        library = self._panel.library
+        library = self._state.library
         try:
             dataset = library.dataset(ref.file)
             pixels = library.show(ref, window).display.pixels  # what the build will print
             identifiers = Identifiers.from_dataset(dataset)
             evidence = Evidence.from_dataset(dataset)
         except TakehomeError as exc:
-            self._panel.messages.error(describe_error(exc))
+            self._state.error(describe_error(exc))
             return
 
         def work(_job: Job) -> tuple[State, list[TextRegion], tuple[int, ...]]:
@@ -216,36 +216,38 @@ class DeidController(QObject):
             self._gate_waiting = None
             text += " Nothing was exported or printed."
             self.refused.emit(text)
-        self._panel.messages.error(text)
+        self._state.error(text)
 
     # ----- clinician's edits -----
     def _boxes_changed(self, boxes: tuple[Redaction, ...]) -> None:
         state = self.focus_state()
-        before = self._boxes_for(state, self._panel.store.focus_image()) if state is not None else ()
+        before = self._boxes_for(state, self._state.focus_image()) if state is not None else ()
         kept_ids = {b.id for b in boxes}
         gone = [replace(b, status=RedactionStatus.DISMISSED) for b in before
                 if b.id not in kept_ids and b.source is not RedactionSource.MANUAL]
         if gone:  # the text is still in the pixels: a removed detection box means "leave it visible"
             boxes = (*boxes, *gone)
-            self._panel.messages.show_message(
+            self._state.say(
                 "Detected text cannot be removed from the list: the box now shows it as dismissed "
-                "(printed as is). Right-click it and choose Redact to fill it instead.", "info")
+                "(printed as is). Redact it to fill it instead.", "info")
         try:
-            self._panel.store.edit_focus(lambda image: replace(image, redactions=tuple(boxes)),
+            self._state.edit_focus(lambda image: replace(image, redactions=tuple(boxes)),
                                     "Edit redaction boxes")
         except TakehomeError as exc:
-            self._panel.messages.error(describe_error(exc))
+            self._state.error(describe_error(exc))
             self.refresh()
 
     def add_box_in_view(self) -> Redaction | None:
         """A new redaction box in the middle of the visible part of the image (to move and resize)."""
-        region = self._panel.view_region()
+        region = self._state.view_region()
         if region is None:
-            self._panel.messages.show_message("No image is shown to redact.", "warning")
+            self._state.say("No image is shown to redact.", "warning")
             return None
         x, y, width, height = region
         self._sync()  # the layer must hold the session's boxes (an undo may have just happened)
-        return self.layer.add_box(x + width * 0.35, y + height * 0.4, width * 0.3, height * 0.2)
+        box = self.layer.add_box(x + width * 0.35, y + height * 0.4, width * 0.3, height * 0.2)
+        self.boxes_to_see.emit()
+        return box
 
     def dismiss_undecided(self) -> int:
         """Keep every undecided text box of the shown image visible (one undoable edit)."""
@@ -257,16 +259,16 @@ class DeidController(QObject):
         """Check every key image, refuse naming what is undecided, review texts, then ``proceed``
         (``action`` names it on the review dialog's button: "Export" or "Print")."""
         if self._gate_waiting is not None:
-            self._panel.messages.show_message("Still checking the images for burned-in text; "
-                                              "export or print once it is done.", "info")
+            self._state.say("Still checking the images for burned-in text; export or print once it is "
+                            "done.", "info")
             return
         missing = [(ImageRef(k.sop_instance_uid, k.file, k.frame), k.window)
-                   for k in self._panel.session.key_images
+                   for k in self._state.session.key_images
                    if (k.sop_instance_uid, k.frame, k.window) not in self._regions]
         self._gate_waiting = proceed
         self._gate_action = action
         if missing:
-            self._panel.messages.show_message(
+            self._state.say(
                 f"Checking {len(missing)} key image(s) for burned-in text before the handout is made…",
                 "info")
             for ref, window in missing:
@@ -280,7 +282,7 @@ class DeidController(QObject):
         proceed = self._gate_waiting
         if proceed is None:
             return
-        session = self._panel.session
+        session = self._state.session
         if any((k.sop_instance_uid, k.frame, k.window) not in self._regions for k in session.key_images):
             if not any((k.sop_instance_uid, k.frame, k.window) in self._running for k in session.key_images):
                 self._gate_waiting = None  # a detection failed or could not start: already reported
@@ -290,7 +292,7 @@ class DeidController(QObject):
             checked = self._check(session)
         except DeidentificationError as exc:
             message = describe_error(exc)
-            self._panel.messages.error(message)
+            self._state.error(message)
             self.refused.emit(message)
             return
         self._review(checked, proceed)
@@ -310,16 +312,17 @@ class DeidController(QObject):
             images.append(image)
         checked = session.with_images(images)
         if checked != session:
-            self._panel.store.edit(checked, "Propose redaction boxes")
+            self._state.edit(checked, "Propose redaction boxes")
         unresolved = [(number, d) for number, d in enumerate(decisions, start=1) if d.unresolved]
         if unresolved:
             self._show_first(checked, unresolved[0][1])
+            self.show_action.setChecked(True)
+            self.boxes_to_see.emit()
             parts = [f"key image {number} has {len(decision.unresolved)} text region(s) neither redacted "
                      f"nor dismissed (orange dashed boxes: {unresolved_words(decision)})"
                      for number, decision in unresolved]
             raise DeidentificationError(
-                "Export refused: " + "; ".join(parts) + ". Right-click each orange box to redact or "
-                "dismiss it (or press Keep undecided text to leave them all visible), then export again.")
+                "Export refused: " + "; ".join(parts) + f". {self.layer.decide_hint}, then export again.")
         refuse_if_unresolved(decisions)  # the core's own check, in case the wording above missed one
         return checked
 
@@ -327,32 +330,31 @@ class DeidController(QObject):
         """Put the first key image with undecided text on the canvas."""
         for key in session.key_images:
             if (key.sop_instance_uid, key.frame) == (decision.sop_instance_uid, decision.frame):
-                if self._panel.focus is None or (self._panel.focus.sop_instance_uid,
-                                                 self._panel.focus.frame) != key.key:
-                    self._panel.show_image(ImageRef(key.sop_instance_uid, key.file, key.frame))
+                if self._state.focus_key() != key.key:
+                    self._state.request_show(ImageRef(key.sop_instance_uid, key.file, key.frame))
                 return
 
     def _review(self, session: Session, proceed: Callable[[Session], None]) -> None:
-        identifiers = Identifiers.union(Identifiers.from_dataset(self._panel.library.dataset(k.file))
+        identifiers = Identifiers.union(Identifiers.from_dataset(self._state.library.dataset(k.file))
                                         for k in session.key_images)
         filled = any(r.status is RedactionStatus.REDACT for k in session.key_images for r in k.redactions)
         if not filled and not review_texts(session, identifiers):
             self._proceed(proceed, session)  # nothing will be removed: nothing to review
             return
-        dialog = DeidReviewDialog(session, identifiers, self._panel, self._gate_action)
+        dialog = DeidReviewDialog(session, identifiers, self._parent, self._gate_action)
         self.dialog = dialog
 
         def accepted() -> None:
             self.dialog = None
-            current = self._panel.session
+            current = self._state.session
             if dialog.overrides() != current.text_overrides:
-                self._panel.store.edit(replace(current, text_overrides=dialog.overrides()),
+                self._state.edit(replace(current, text_overrides=dialog.overrides()),
                                        "Keep text in the handout")
-            self._proceed(proceed, self._panel.session)
+            self._proceed(proceed, self._state.session)
 
         def rejected() -> None:
             self.dialog = None
-            self._panel.messages.show_message("Cancelled: nothing was written, printed or sent.", "info")
+            self._state.say("Cancelled: nothing was written, printed or sent.", "info")
             self.review_cancelled.emit()
 
         dialog.accepted.connect(accepted)
@@ -365,4 +367,4 @@ class DeidController(QObject):
         try:
             proceed(session)
         except Exception as exc:  # a slot: the message bar, never a traceback
-            self._panel.messages.error(describe_error(exc))
+            self._state.error(describe_error(exc))

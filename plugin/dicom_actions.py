@@ -14,10 +14,10 @@ import math
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pydicom
-from qtpy.QtCore import QObject, QPointF, Qt, QTimer, Signal
+import pyqtgraph as pg
+from qtpy.QtCore import QObject, QPointF, Qt, Signal
 from qtpy.QtGui import QAction, QColor, QPainterPath, QPen, QTransform
 from qtpy.QtWidgets import (
     QDialog,
@@ -31,6 +31,7 @@ from qtpy.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -43,13 +44,12 @@ from takehome.handouts.dicom.archive import ArchiveResult
 from takehome.handouts.dicom.read import StudyObjects, apply_study, scan_beside
 from takehome.handouts.dicom.send import DEFAULT_CALLING_AE, DEFAULT_TIMEOUT, Peer
 from takehome.handouts.output import send_handout
-from takehome.plugin.deid_panel import EXPORT_MODE
+from takehome.plugin.canvas import ImageCanvas
+from takehome.plugin.deid_panel import EXPORT_MODE, DeidController
 from takehome.plugin.host import Host
 from takehome.plugin.jobs import Job, Lane, start_job
 from takehome.plugin.messages import describe_error
-
-if TYPE_CHECKING:
-    from takehome.plugin.panel import TakehomePanel
+from takehome.plugin.state import PanelState
 
 #: The export gate: checks the panel's session, reviews, then calls on with the checked session.
 Gate = Callable[[Callable[[Session], None]], None]
@@ -257,34 +257,23 @@ def shape_path(shape: ReadOnlyShape) -> QPainterPath:
 class ReadOnlyShapesLayer(QObject):
     """Draws the focused key image's kept DICOM shapes on the canvas: dashed, not selectable."""
 
-    def __init__(self, panel: TakehomePanel) -> None:
-        super().__init__(panel)
-        self.panel = panel
+    def __init__(self, state: PanelState, viewbox: pg.ViewBox, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._state = state
+        self._viewbox = viewbox
         self.items: list[QGraphicsPathItem] = []
-        self._state: object = None
-        self._timer = QTimer(self)
-        self._timer.setInterval(250)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start()
-        panel.store.changed.connect(lambda _session: self.refresh())
-
-    def _shapes(self) -> tuple[ReadOnlyShape, ...]:
-        shown = self.panel.canvas.shown
-        if shown is None:
-            return ()
-        for image in self.panel.session.key_images:
-            if image.key == shown.key:
-                return image.read_only_shapes
-        return ()
+        self._shown: tuple[ReadOnlyShape, ...] = ()
+        state.changed.connect(lambda _session: self.refresh())
+        state.focus_changed.connect(lambda _image: self.refresh())
 
     def refresh(self) -> None:
-        shapes = self._shapes()
-        if shapes == self._state:
+        image = self._state.focus_image()
+        shapes = image.read_only_shapes if image is not None else ()
+        if shapes == self._shown:
             return
-        self._state = shapes
-        viewbox = self.panel.canvas.viewbox
+        self._shown = shapes
         for item in self.items:
-            viewbox.removeItem(item)
+            self._viewbox.removeItem(item)
         self.items = []
         for shape in shapes:
             item = QGraphicsPathItem(shape_path(shape))
@@ -295,8 +284,15 @@ class ReadOnlyShapesLayer(QObject):
             item.setToolTip(f"{shape.label or shape.graphic_type.lower()} (imported from the PACS; "
                             "not editable)")
             item.setZValue(5)
-            viewbox.addItem(item)
+            self._viewbox.addItem(item)
             self.items.append(item)
+
+
+def _scan(files: tuple[str, ...]) -> StudyObjects:
+    """The key image selections and presentation states stored beside the study's image files."""
+    uid = str(pydicom.dcmread(files[0], stop_before_pixels=True, specific_tags=["StudyInstanceUID"])
+              .StudyInstanceUID)
+    return scan_beside(files, study_instance_uid=uid)
 
 
 class DicomActions(QObject):
@@ -305,40 +301,44 @@ class DicomActions(QObject):
     #: emitted after each scan of the study: (key images selected by KOS, annotated images)
     scanned = Signal(int, int)
 
-    def __init__(self, panel: TakehomePanel, host: Host | None = None, *,
-                 outbox: Path | None = None) -> None:
-        super().__init__(panel)
-        self.panel = panel
-        self.host: Host = host if host is not None else panel.host
+    def __init__(self, state: PanelState, host: Host, deid: DeidController, toolbar: QToolBar,
+                 canvas: ImageCanvas, *, outbox: Path | None = None) -> None:
+        """``toolbar`` gets the PACS button; ``canvas`` shows kept shapes; dialogs open over it."""
+        super().__init__(canvas)
+        self._state = state
+        self._deid = deid
+        self._parent: QWidget = canvas.window()
+        self.host = host
         self.outbox = outbox
         self.address = ""
         self.calling_ae = DEFAULT_CALLING_AE
         self.commit_port: int | None = None
         self.found: StudyObjects | None = None
         self._files: tuple[str, ...] = ()
-        self._scan_generation = 0
+        self._scan_job: Job | None = None
+        self._generation = 0
         self.dialog: SendDialog | None = None
-        self.send_action = QAction("Send to PACS…", panel)
+        self.send_action = QAction("Send to PACS…", self)
         self.send_action.setToolTip("Store the key images, drawings and handout in the patient's record "
                                     "on the PACS (DICOM)")
         self.send_action.triggered.connect(lambda _checked=False: self.open_send_dialog())
-        self.import_action = QAction("Import from study", panel)
+        self.import_action = QAction("Import from study", self)
         self.import_action.setToolTip("Add the key images and drawings saved in this study by the PACS "
                                       "(key object selections, presentation states)")
         self.import_action.triggered.connect(lambda _checked=False: self.import_from_study())
         self.import_action.setEnabled(False)
         # one compact button: the panel's toolbar is already full
-        self.menu = QMenu(panel)
+        self.menu = QMenu(toolbar)
         self.menu.addAction(self.import_action)
         self.menu.addAction(self.send_action)
-        self.button = QToolButton(panel)
+        self.button = QToolButton(toolbar)
         self.button.setText("PACS")
         self.button.setToolTip("Import key images and drawings saved in the study, or send the handout "
                                "to the PACS")
         self.button.setMenu(self.menu)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        panel.toolbar.addSeparator()
-        self.toolbar_action = panel.toolbar.addWidget(self.button)
+        toolbar.addSeparator()
+        self.toolbar_action = toolbar.addWidget(self.button)
         ref = weakref.ref(self)
 
         def follow(_image: object) -> None:
@@ -349,7 +349,7 @@ class DicomActions(QObject):
                 actions._study_maybe_changed()
 
         self.host.on_current_image_changed(follow)
-        self.shapes = ReadOnlyShapesLayer(panel)
+        self.shapes = ReadOnlyShapesLayer(state, canvas.viewbox, self)
         if self.host.current_image() is not None:  # else once the viewer shows its first image
             self.offer()
 
@@ -360,42 +360,40 @@ class DicomActions(QObject):
         if self._study_files() != self._files:
             self.offer()
 
+    def scanning(self) -> bool:
+        """Whether the study's folder is being scanned for saved key images and drawings."""
+        return self._scan_job is not None
+
     def offer(self) -> None:
-        """Scan the study's folder(s) for KOS and presentation states off the GUI thread (a second
-        read of every header: the first image is on screen meanwhile); tell the clinician if any."""
+        """Scan the study's folder(s) for KOS and presentation states off the GUI thread; tell the
+        clinician if there are any."""
         self._files = self._study_files()
         self.found = None
         self.import_action.setEnabled(False)
-        self._scan_generation += 1
+        if self._scan_job is not None:
+            self._scan_job.cancel()
+            self._scan_job = None
         if not self._files:
             return
-        files, generation = self._files, self._scan_generation
-
-        def work(_job: Job) -> StudyObjects:
-            uid = str(pydicom.dcmread(files[0], stop_before_pixels=True).StudyInstanceUID)
-            return scan_beside(files, study_instance_uid=uid)
-
-        job = Job(generation, work)
-        ref = weakref.ref(self)
-
-        def finished(found: object) -> None:
-            actions = ref()
-            if actions is not None and generation == actions._scan_generation:
-                with contextlib.suppress(RuntimeError):  # the panel was closed meanwhile
-                    actions._offer(found)  # type: ignore[arg-type]
-
-        def failed(_generation: int, problem: str) -> None:
-            actions = ref()
-            if actions is not None and generation == actions._scan_generation:
-                with contextlib.suppress(RuntimeError):  # never let a scan break opening a study
-                    actions.panel.messages.show_message(
-                        f"The study's saved key images could not be read: {problem}", "warning")
-
-        job.signals.finished.connect(finished)
-        job.signals.failed.connect(failed)
+        files = self._files
+        self._generation += 1
+        job = Job(self._generation, lambda _job: (files, _scan(files)))
+        job.signals.finished.connect(self._scanned)  # bound methods: dropped when the panel goes first
+        job.signals.failed.connect(self._scan_failed)
+        self._scan_job = job
         start_job(job, Lane.PACS)
 
-    def _offer(self, found: StudyObjects) -> None:
+    def _scan_failed(self, generation: int, message: str) -> None:
+        if generation != self._generation:
+            return  # another study was opened meanwhile
+        self._scan_job = None
+        self._state.say(f"The study's saved key images could not be read: {message}", "warning")
+
+    def _scanned(self, result: tuple[tuple[str, ...], StudyObjects]) -> None:
+        files, found = result
+        if files != self._files:
+            return
+        self._scan_job = None
         selected = sum(len(s.references) for s in found.selections)
         annotated = len(found.annotations)
         self.scanned.emit(selected, annotated)
@@ -410,50 +408,47 @@ class DicomActions(QObject):
                          else f"{selected} key image(s) selected in the PACS")
         if annotated:
             parts.append(f"drawings on {annotated} image(s)")
-        self.panel.messages.show_message(f"This study holds {' and '.join(parts)}. Click “Import from "
-                                         "study” to add them to the handout.", "info")
+        self._state.say(f"This study holds {' and '.join(parts)}. Click “Import from study” to add them "
+                        "to the handout.", "info")
 
     def import_from_study(self) -> None:
         """Add the study's KOS key images and presentation state drawings (one undo step)."""
         if self.found is None:
-            self.panel.messages.show_message("This study holds no key image selections or drawings "
-                                             "to import.", "info")
+            self._state.say("This study holds no key image selections or drawings to import.", "info")
             return
-        self.panel.flush()
-        before = self.panel.session
+        self._state.flush()
+        before = self._state.session
         try:
             after = apply_study(before, self.found)
         except TakehomeError as exc:
-            self.panel.messages.error(describe_error(exc))
+            self._state.error(describe_error(exc))
             return
         if after == before:
-            self.panel.messages.show_message("Everything saved in the study is already in the handout.",
-                                             "info")
+            self._state.say("Everything saved in the study is already in the handout.", "info")
             return
         added = len(after.key_images) - len(before.key_images)
         drawings = sum(len(k.overlays) for k in after.key_images) - sum(
             len(k.overlays) for k in before.key_images)
-        self.panel.store.edit(after, "Import key images and drawings from the study")
+        self._state.edit(after, "Import key images and drawings from the study")
         kept = sum(len(k.read_only_shapes) for k in after.key_images)
         note = f"; {kept} shape(s) without a takehome equivalent are shown as they are" if kept else ""
-        self.panel.messages.show_message(f"Imported {added} key image(s) and {drawings} drawing(s) from the "
-                                         f"study{note}.", "info")
+        self._state.say(f"Imported {added} key image(s) and {drawings} drawing(s) from the study{note}.",
+                        "info")
 
     def open_send_dialog(self) -> SendDialog | None:
         """Open the send dialog for the current handout (non-modal: the viewer stays usable)."""
-        self.panel.flush()
-        session = self.panel.session
+        self._state.flush()
+        session = self._state.session
         if not session.key_images:
-            self.panel.messages.show_message("Mark at least one key image (K) before sending to the PACS.",
-                                             "warning")
+            self._state.say("Mark at least one key image (K) before sending to the PACS.", "warning")
             return None
         if self.dialog is not None and self.dialog.busy:
             self.dialog.raise_()
             return self.dialog
-        dialog = SendDialog(session, self.panel, address=self.address, calling_ae=self.calling_ae,
-                            commit_port=self.commit_port, outbox=self.outbox, gate=self.panel.deid.gate)
-        self.panel.deid.refused.connect(dialog.refused)
-        self.panel.deid.review_cancelled.connect(dialog.review_cancelled)
+        dialog = SendDialog(session, self._parent, address=self.address, calling_ae=self.calling_ae,
+                            commit_port=self.commit_port, outbox=self.outbox, gate=self._deid.gate)
+        self._deid.refused.connect(dialog.refused)
+        self._deid.review_cancelled.connect(dialog.review_cancelled)
         dialog.done.connect(self._sent)
         dialog.address.textChanged.connect(self._remember)
         dialog.calling.textChanged.connect(self._remember)
@@ -469,4 +464,4 @@ class DicomActions(QObject):
             self.commit_port = self.dialog.chosen_commit_port
 
     def _sent(self, level: str, text: str) -> None:
-        self.panel.messages.show_message(text, level)
+        self._state.say(text, level)

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 
 from qtpy.QtCore import QPointF, QRectF, Qt
-from qtpy.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from qtpy.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from qtpy.QtWidgets import QGraphicsObject, QStyleOptionGraphicsItem, QWidget
 
 from takehome.annotations.model import Overlay, Point, ShapeKind
@@ -187,18 +187,30 @@ class OverlayItem(QGraphicsObject):
         x0, y0, _x1, _y1 = self.overlay.bounds()
         return QPointF(x0, y0 - 6 * self._pixel)
 
-    def _paint_label(self, painter: QPainter, color: QColor) -> None:
+    def label_path(self, to_screen: QTransform) -> QPainterPath | None:
+        """The label's outline in screen pixels (``to_screen`` maps image pixels there), kept inside the
+        image; a line's label pushed back over its line sits above it instead. None without a label."""
         if not self.text:
-            return
-        anchor = painter.transform().map(self.label_anchor())
-        painter.save()
-        painter.resetTransform()
+            return None
         font = QFont()
         font.setPointSize(LABEL_PT if self.overlay.kind is not ShapeKind.TEXT else LABEL_PT + 2)
         font.setBold(True)
-        path = outline_path(self.text, font, anchor)
+        path = outline_path(self.text, font, to_screen.map(self.label_anchor()))
         if self._image is not None:
-            path.translate(_inside(path.boundingRect(), painter.transform().mapRect(self._image)))
+            image = to_screen.mapRect(self._image)
+            shift = _inside(path.boundingRect(), image)
+            if self.overlay.kind is ShapeKind.LINE and shift.x() < 0:
+                shift.setY(shift.y() - path.boundingRect().height())
+                shift += _inside(path.boundingRect().translated(shift), image)
+            path.translate(shift)
+        return path
+
+    def _paint_label(self, painter: QPainter, color: QColor) -> None:
+        path = self.label_path(painter.transform())
+        if path is None:
+            return
+        painter.save()
+        painter.resetTransform()  # the label keeps its size in screen pixels at any zoom
         outline = QPen(QColor(0, 0, 0, 200), 3)
         outline.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         painter.strokePath(path, outline)

@@ -45,6 +45,7 @@ from takehome.plugin.images import ImageLibrary
 from takehome.plugin.messages import MessageBar, describe_error, guarded
 from takehome.plugin.preview import PreviewPane
 from takehome.plugin.qtimage import thumbnail
+from takehome.plugin.redaction import BoxLayer, RedactionLayer
 from takehome.plugin.state import PanelState, key_of
 from takehome.plugin.strip import KeyImageStrip
 
@@ -100,9 +101,10 @@ class TakehomePanel(QWidget):
 
     def __init__(self, host: Host, parent: QWidget | None = None,
                  library: ImageLibrary | None = None, canvas: ImageCanvas | None = None,
-                 hint: str = DRAW_HINT) -> None:
+                 hint: str = DRAW_HINT, redactions: Callable[[PanelState], BoxLayer] | None = None) -> None:
         """``canvas``: the viewer's own view, when the host draws there (the panel then has none);
-        ``hint``: how to draw there, shown under the tools."""
+        ``hint``: how to draw there, shown under the tools; ``redactions``: makes the layer that shows
+        the burned-in text boxes, when the host has its own (else they are on the canvas)."""
         super().__init__(parent)
         self.setObjectName("takehome-panel")
         self.setWindowTitle("takehome")
@@ -129,9 +131,8 @@ class TakehomePanel(QWidget):
         self.canvas = canvas if canvas is not None else ImageCanvas(self)
         self.own_canvas = canvas is None
         self.canvas.describe = self._describe_overlay
-        #: the part of the image in view (x, y, width, height); a host that draws the image elsewhere
-        #: (napari) replaces it with its own view's
-        self.view_region: Callable[[], tuple[float, float, float, float] | None] = self.canvas.visible_region
+        # the part of the image in view; a host that draws the image elsewhere (napari) sets its own view's
+        self.store.view_region = self.canvas.visible_region
         self.info = QLabel(self)
         self.info.setWordWrap(True)
         self.strip = KeyImageStrip(self)
@@ -142,7 +143,13 @@ class TakehomePanel(QWidget):
         self.toolbars = PanelActions(self, self.store, self.canvas, self)
         self.tools_bar = self.toolbars.tools_bar  # hosts and helpers add their actions to these two
         self.toolbar = self.toolbars.toolbar
-        self.deid = DeidController(self)  # redaction boxes on the canvas; the export gate
+        # redaction boxes on the canvas (or the host's layer); the export gate
+        boxes = (redactions(self.store) if redactions is not None
+                 else RedactionLayer(self.canvas.viewbox, self))
+        self.deid = DeidController(self.store, boxes, self)
+        self.tools_bar.addSeparator()
+        for action in self.deid.actions:
+            self.tools_bar.addAction(action)
         self._deid_timer.timeout.connect(self.deid.refresh)
         self._refusal: str | None = None  # the gate's refusal on show, while undecided boxes cause it
         self.deid.refused.connect(self._refused)
@@ -175,6 +182,12 @@ class TakehomePanel(QWidget):
 
         self.store.changed.connect(self._session_changed)
         self.store.focus_changed.connect(self._focus_changed)
+        self.store.message.connect(self.messages.show_message)
+        self.store.show_requested.connect(self.show_image)
+        self.store.flush_requested.connect(self.excerpt_editor.flush)
+        # the preview runs the whole check as the clinician types: say at once what would refuse
+        self.preview.failed.connect(lambda message: self.messages.show_message(
+            f"The handout cannot be made as it is: {message}", "warning"))
         self.canvas.overlay_committed.connect(self._overlay_committed)
         self.canvas.overlay_deleted.connect(self._overlay_deleted)
         self.canvas.window_changing.connect(self._window_changing)
@@ -202,7 +215,8 @@ class TakehomePanel(QWidget):
 
         host.on_current_image_changed(follow)
         self.reload_study()
-        self.dicom = DicomActions(self)  # PACS button: import the study's KOS/GSPS, send to PACS
+        # PACS button: import the study's KOS/GSPS, send to PACS
+        self.dicom = DicomActions(self.store, host, self.deid, self.toolbar, self.canvas)
 
     # ----- study and host -----
     @property
@@ -444,7 +458,7 @@ class TakehomePanel(QWidget):
     @guarded
     def crop_to_view(self) -> None:
         """Print only the part of the image in view (undoable; the drawing tools still see it all)."""
-        region = self.view_region()
+        region = self.store.view_region()
         if region is None:
             self.messages.show_message("No image is shown to crop.", "warning")
             return

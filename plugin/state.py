@@ -2,7 +2,8 @@
 
 Every part of the plugin receives this object (not the panel) and talks to the others through it:
 edits go through :meth:`PanelState.edit`, the image on show through :meth:`PanelState.set_focus`,
-and the parts follow the ``changed`` and ``focus_changed`` signals.
+messages for the clinician through :meth:`PanelState.say`, a wish to move the viewer through
+:meth:`PanelState.request_show`; the parts follow the ``changed`` and ``focus_changed`` signals.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ class PanelState(QObject):
     focus_changed = Signal(object)
     #: what undo/redo can do changed (after any change of the session)
     history_changed = Signal()
+    #: a message for the clinician: (text, level "info" | "warning" | "error")
+    message = Signal(str, str)
+    #: a part wants the viewer to show this image (an ImageRef); the panel moves the host
+    show_requested = Signal(object)
+    #: pending typing must be committed to the session now (before anything leaves the workstation)
+    flush_requested = Signal()
 
     def __init__(self, library: ImageLibrary | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +50,25 @@ class PanelState(QObject):
         self.undo_stack.subscribe(self._session_set)
         self._focus: ImageRef | None = None
         self._view_windows: dict[Key, Window | None] = {}
+        #: the part of the image in the viewer's view (x, y, width, height in image pixels), None when
+        #: nothing is shown; the host that draws the image sets it
+        self.view_region: Callable[[], tuple[float, float, float, float] | None] = lambda: None
+
+    # ----- talking to the clinician and the viewer -----
+    def say(self, text: str, level: str = "info") -> None:
+        """Show ``text`` in the panel's message bar."""
+        self.message.emit(text, level)
+
+    def error(self, text: str) -> None:
+        self.message.emit(text, "error")
+
+    def request_show(self, image: ImageRef) -> None:
+        """Ask the viewer to show ``image`` (focus follows once it does)."""
+        self.show_requested.emit(image)
+
+    def flush(self) -> None:
+        """Commit pending typing (the report box) to the session."""
+        self.flush_requested.emit()
 
     # ----- the session -----
     @property

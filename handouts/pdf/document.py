@@ -45,7 +45,7 @@ from takehome.handouts.pdf.sections import (
     words_box,
 )
 from takehome.handouts.pdf.structure import tag_pdf
-from takehome.handouts.pdf.tagging import StructElement, Tagger, close_page
+from takehome.handouts.pdf.tagging import SpacedTextObject, StructElement, Tagger, close_page
 from takehome.handouts.templates import ExcerptPosition, PageSize, ResolvedText, Section, Template
 
 #: Document information: fixed, generic, never patient data (translated).
@@ -255,6 +255,9 @@ def _numbered_canvas(font: str, text: str, colour: str, tagger: Tagger, size: fl
             super().__init__(*args, **kwargs)
             self.tagger = tagger
             self._pages: list[dict[str, Any]] = []
+
+        def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> SpacedTextObject:
+            return SpacedTextObject(self, x, y, direction=direction)
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))

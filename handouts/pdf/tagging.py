@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Paragraph
 
 #: Operators that paint (a path, an image or a shading): such content must be tagged or an artifact.
@@ -148,6 +149,17 @@ def _page_box(canvas: Canvas, drawer: object, origin: tuple[float, float],
     xs = [e + a * u + c * v for u, v in corners]
     ys = [f + b * u + d * v for u, v in corners]
     return min(xs), min(ys), max(xs), max(ys)
+
+
+class SpacedTextObject(PDFTextObject):  # type: ignore[misc]
+    """A text object whose lines end with a space: reportlab drops the space where a paragraph
+    wraps, and text read from the marked content (what a screen reader speaks) would run the last
+    word of one line into the first of the next. The space is drawn after the line: nothing moves."""
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:
+        if TStar and text and not text[-1].isspace():
+            text += " "
+        super()._textOut(text, TStar)
 
 
 def tagger_of(canvas: Canvas) -> Tagger | None:

@@ -19,8 +19,8 @@ from takehome.annotations.model import DEFAULT_COLOR, Overlay, Point, ShapeKind
 from takehome.annotations.spacing import line_length
 from takehome.plugin.canvas import SHAPE_COLORS
 from takehome.plugin.host import ImageRef
-from takehome.plugin.napari_host.host import NapariHost
-from takehome.plugin.napari_host.synced import SyncedLayer
+from takehome.plugin.napari_host.host import NapariHost, plane_shape
+from takehome.plugin.napari_host.synced import SyncedLayer, on_layer, slice_of
 from takehome.plugin.state import Key, PanelState, key_of
 
 LAYER_NAME = "takehome drawings"
@@ -114,13 +114,14 @@ class NapariDrawings(SyncedLayer):
 
     def _add_layer(self, source: Any) -> Any:
         viewer = self._host.viewer
-        layer = viewer.add_shapes(name=LAYER_NAME, ndim=3, scale=tuple(source.scale), edge_width=2,
+        layer = viewer.add_shapes(name=LAYER_NAME, ndim=int(source.ndim), scale=tuple(source.scale),
+                                  edge_width=2,
                                   face_color="transparent")
         viewer.layers.selection.active = source  # the panel keeps following the image layer
         return layer
 
     def _draw(self, layer: Any, source: Any, refs: tuple[ImageRef, ...]) -> None:
-        extent = float(max(np.shape(source.data)[-2:]))
+        extent = float(max(plane_shape(source)))
         data: list[NDArray[np.float64]] = []
         types: list[str] = []
         features: dict[str, list[Any]] = {"overlay": [], "kind": [], "label": [], "color": [], "shown": []}
@@ -130,7 +131,7 @@ class NapariDrawings(SyncedLayer):
                 continue
             for overlay in image.overlays:
                 if self.holds(overlay):
-                    data.append(_vertices(overlay, refs.index(ref), extent))
+                    data.append(on_layer(_vertices(overlay, refs.index(ref), extent), layer))
                     types.append(_TYPES[overlay.kind])
                     features["overlay"].append(overlay.id)
                     features["kind"].append(overlay.kind.value)
@@ -152,7 +153,7 @@ class NapariDrawings(SyncedLayer):
             kind = _KINDS.get(str(shape_type))
             if kind is not None and row < len(features) and features["kind"][row] == ShapeKind.ARROW.value:
                 kind = ShapeKind.ARROW if kind in (ShapeKind.LINE, ShapeKind.ARROW) else kind
-            index = round(float(np.asarray(vertices)[0, 0]))
+            index = slice_of(np.asarray(vertices))
             if kind is None or not 0 <= index < len(refs):
                 continue
             overlay_id = features["overlay"][row] if row < len(features) else None

@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 Callback = Callable[[ImageRef | None], None]
 
 
+def plane_shape(layer: Any) -> tuple[int, int]:
+    """(rows, columns) of an image layer's slices (a colour layer's last axis is its channels)."""
+    shape = np.shape(layer.data)
+    rows, columns = shape[-3:-1] if getattr(layer, "rgb", False) else shape[-2:]
+    return int(rows), int(columns)
+
+
 class NapariHost:
     """Implements :class:`takehome.plugin.host.Host` for a napari viewer."""
 
@@ -109,7 +116,7 @@ class NapariHost:
             point[-2:] = [y, x]
             row, column = (float(v) for v in layer.world_to_data(point[-int(layer.ndim):])[-2:])
             corners.append((column + 0.5, row + 0.5))  # napari's pixel centres are whole, the model's half
-        rows, columns = (int(n) for n in np.shape(layer.data)[-2:])
+        rows, columns = plane_shape(layer)
         x0, x1 = max(0.0, min(c[0] for c in corners)), min(float(columns), max(c[0] for c in corners))
         y0, y1 = max(0.0, min(c[1] for c in corners)), min(float(rows), max(c[1] for c in corners))
         if x1 - x0 < 1 or y1 - y0 < 1:

@@ -14,7 +14,7 @@ import numpy as np
 from takehome.annotations.model import Overlay, Point, ShapeKind
 from takehome.plugin.canvas import SHAPE_COLORS
 from takehome.plugin.host import ImageRef
-from takehome.plugin.napari_host.synced import SyncedLayer
+from takehome.plugin.napari_host.synced import SyncedLayer, on_layer, slice_of
 from takehome.plugin.state import Key, key_of
 
 LAYER_NAME = "takehome notes"
@@ -42,7 +42,7 @@ class NapariNotes(SyncedLayer):
     def _add_layer(self, source: Any) -> Any:
         viewer = self._host.viewer
         active = viewer.layers.selection.active
-        layer = viewer.add_points(name=LAYER_NAME, ndim=3, scale=tuple(source.scale), size=3,
+        layer = viewer.add_points(name=LAYER_NAME, ndim=int(source.ndim), scale=tuple(source.scale), size=3,
                                   face_color="white", border_width=0)
         viewer.layers.selection.active = active if active is not None else source
         return layer
@@ -61,7 +61,7 @@ class NapariNotes(SyncedLayer):
                     features["overlay"].append(overlay.id)
                     features["label"].append(overlay.label)
                     features["color"].append(overlay.color)
-        layer.data = np.array(points, dtype=np.float64).reshape(-1, 3)
+        layer.data = on_layer(np.array(points, dtype=np.float64).reshape(-1, 3), layer)
         layer.features = {name: np.array(values, dtype=object) for name, values in features.items()}
         layer.feature_defaults = {"overlay": "", "label": NEW_NOTE, "color": SHAPE_COLORS[ShapeKind.TEXT]}
         layer.text = {"string": "{label}", "color": "white", "anchor": "lower_left", "size": 12}
@@ -69,8 +69,8 @@ class NapariNotes(SyncedLayer):
     def _read(self, layer: Any, refs: tuple[ImageRef, ...]) -> dict[Key, list[Overlay]]:
         features = layer.features
         drawn: dict[Key, list[Overlay]] = {}
-        for row, (index_at, row_at, column_at) in enumerate(np.asarray(layer.data, dtype=np.float64)):
-            index = round(float(index_at))
+        for row, at in enumerate(np.asarray(layer.data, dtype=np.float64)):
+            index, row_at, column_at = slice_of(at[None, :]), at[-2], at[-1]
             if not 0 <= index < len(refs):
                 continue
             overlay_id, label, color = (features[name][row] if row < len(features) else None

@@ -12,6 +12,8 @@ from abc import ABC, abstractmethod
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from qtpy.QtCore import QTimer
 
 from takehome.annotations.errors import AnnotationError
@@ -20,6 +22,17 @@ from takehome.plugin import edits
 from takehome.plugin.host import ImageRef
 from takehome.plugin.napari_host.host import NapariHost
 from takehome.plugin.state import Key, PanelState, key_of
+
+
+def on_layer(vertices: NDArray[np.float64], layer: Any) -> NDArray[np.float64]:
+    """(slice, row, column) vertices as ``layer`` holds them: without the slice for a single image's
+    2D layer (a 3D layer there would give napari a slider that pages through nothing)."""
+    return vertices[:, 3 - int(layer.ndim):]
+
+
+def slice_of(vertices: NDArray[np.float64]) -> int:
+    """The slice index of vertices read back from a layer (0 for a single image's 2D layer)."""
+    return round(float(vertices[0, 0])) if vertices.shape[1] == 3 else 0
 
 
 class SyncedLayer(ABC):
@@ -111,6 +124,9 @@ class SyncedLayer(ABC):
             self.refresh()
 
     def _ensure_layer(self, source: Any) -> Any:
+        if self._layer is not None and self._layer in self._host.viewer.layers and (
+                int(self._layer.ndim) != int(source.ndim)):  # a single image after a stack, or back
+            self.close()
         if self._layer is None or self._layer not in self._host.viewer.layers:
             self._layer = self._add_layer(source)
             self._layer.events.data.connect(self._layer_changed)

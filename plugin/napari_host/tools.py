@@ -4,7 +4,7 @@ Choosing Arrow, Line, Circle or Box in the panel makes "takehome drawings" napar
 the mode that draws it; Text makes "takehome notes" active, adding a note where the clinician clicks;
 Select selects drawings there; Contrast gives the image layer back (napari's pan and zoom). The label
 box shows and names the drawing or note selected in napari, else the one drawn last, as one undoable edit;
-Delete removes the ones selected there.
+Delete removes the drawings, notes and text boxes selected there (a detected text box is kept visible).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from takehome.plugin.napari_host.drawings import NapariDrawings
 from takehome.plugin.napari_host.host import NapariHost
 from takehome.plugin.napari_host.notes import LAYER_NAME as NOTES_LAYER
 from takehome.plugin.napari_host.notes import NEW_NOTE, NapariNotes
-from takehome.plugin.panel import TakehomePanel
+from takehome.plugin.napari_host.redactions import NapariRedactions
+from takehome.plugin.state import PanelState
 
 _KINDS = {Tool.ARROW: ShapeKind.ARROW, Tool.LINE: ShapeKind.LINE, Tool.ELLIPSE: ShapeKind.ELLIPSE,
           Tool.RECTANGLE: ShapeKind.RECTANGLE}
@@ -42,20 +43,21 @@ def relabelled(session: Session, overlay_id: str, label: str) -> Session:
 class NapariTools:
     """Routes the panel's tool choice and label box to the takehome layers on napari's canvas."""
 
-    def __init__(self, host: NapariHost, panel: TakehomePanel, drawings: NapariDrawings,
-                 notes: NapariNotes, parent: QWidget) -> None:
+    def __init__(self, host: NapariHost, state: PanelState, drawings: NapariDrawings,
+                 notes: NapariNotes, redactions: NapariRedactions, parent: QWidget) -> None:
+        """The dock connects the panel's tool choice to :meth:`use_tool` and its Delete to
+        :meth:`delete_selected`."""
         self._host = host
-        self._panel = panel
+        self._state = state
         self._drawings = drawings
         self._notes = notes
+        self._redactions = redactions
         self.label_box = QLineEdit(parent)
         self.label_box.setObjectName("takehome-label-box")
         self.label_box.setPlaceholderText("Label of the selected or last drawing, Enter")
         self.label_box.setToolTip("Type the label or note text for the drawing selected on napari's "
                                   "canvas (else the one drawn last) and press Enter")
         self.label_box.returnPressed.connect(self.apply_label)
-        panel.canvas.tool_changed.connect(self.use_tool)
-        panel.toolbars.delete_action.triggered.connect(lambda _checked=False: self.delete_selected())
         host.viewer.layers.events.inserted.connect(self._layer_inserted)
 
     def _layer_inserted(self, event: Any) -> None:
@@ -68,16 +70,14 @@ class NapariTools:
         if self.label_box.hasFocus():
             return
         overlay_id = self._drawings.selected_id() or self._notes.selected_id()
-        labels = [o.label for image in self._panel.session.key_images for o in image.overlays
+        labels = [o.label for image in self._state.session.key_images for o in image.overlays
                   if o.id == overlay_id]
         self.label_box.setText(labels[0] if labels and labels[0] != NEW_NOTE else "")
         self.label_box.selectAll()  # typing replaces it
 
     def delete_selected(self) -> None:
-        """The panel's Delete: the drawings and notes selected on napari's canvas (one undoable edit each)."""
-        if self._panel.strip.hasFocus():
-            return  # the panel deletes the key image then
-        for layer in (self._drawings.layer, self._notes.layer):
+        """The panel's Delete: what is selected on napari's takehome layers (one undoable edit each)."""
+        for layer in (self._drawings.layer, self._notes.layer, self._redactions.layer):
             if layer is not None and layer in self._host.viewer.layers and layer.selected_data:
                 layer.remove_selected()
 
@@ -108,13 +108,13 @@ class NapariTools:
         """Label the target drawing with the box's text (one undoable edit)."""
         overlay_id = self.target()
         if overlay_id is None:
-            self._panel.messages.show_message("Draw or select a drawing on the image first.", "warning")
+            self._state.say("Draw or select a drawing on the image first.", "warning")
             return
         try:
-            session = relabelled(self._panel.session, overlay_id, self.label_box.text().strip())
+            session = relabelled(self._state.session, overlay_id, self.label_box.text().strip())
         except AnnotationError as exc:
-            self._panel.messages.show_message(str(exc), "warning")
+            self._state.say(str(exc), "warning")
             return
-        if session != self._panel.session:
-            self._panel.store.edit(session, "Label drawing")
+        if session != self._state.session:
+            self._state.edit(session, "Label drawing")
         self.label_box.clear()

@@ -1,8 +1,7 @@
 """The napari widget contribution: the takehome panel, driven by a :class:`NapariHost`.
 
 The panel shows no image of its own: its tools draw on napari's canvas (the "takehome drawings" and
-"takehome notes" layers). Its canvas appears in the dock only while the image on show has burned-in
-text boxes to review (napari has no layer for those yet).
+"takehome notes" layers) and burned-in text boxes are reviewed there too ("takehome redactions").
 """
 
 from __future__ import annotations
@@ -10,15 +9,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qtpy.QtCore import QEvent
-from qtpy.QtWidgets import QVBoxLayout, QWidget
+from qtpy.QtWidgets import QToolBar, QVBoxLayout, QWidget
 
 from takehome.plugin.canvas import ImageCanvas
 from takehome.plugin.images import shared_library
 from takehome.plugin.napari_host.drawings import NapariDrawings
 from takehome.plugin.napari_host.host import NapariHost
+from takehome.plugin.napari_host.kept_shapes import NapariKeptShapes
 from takehome.plugin.napari_host.notes import NapariNotes
+from takehome.plugin.napari_host.redactions import NapariRedactions
 from takehome.plugin.napari_host.tools import NapariTools
 from takehome.plugin.panel import TakehomePanel
+from takehome.plugin.state import PanelState
 
 if TYPE_CHECKING:
     import napari
@@ -41,25 +43,41 @@ class TakehomeDockWidget(QWidget):
         super().__init__(parent)
         self.setObjectName("takehome-napari-dock")
         self.host = NapariHost(napari_viewer)
-        self.canvas = ImageCanvas(self)  # for reviewing burned-in text boxes only
+        self.canvas = ImageCanvas(self)  # never shown: napari's canvas is the one drawn on
         self.canvas.setVisible(False)
+        made: list[NapariRedactions] = []
+
+        def boxes(state: PanelState) -> NapariRedactions:  # burned-in text boxes on napari's canvas
+            made.append(NapariRedactions(self.host, state, self))
+            return made[-1]
+
         self.panel = TakehomePanel(self.host, self, library=shared_library(),  # decoded once, for both
-                                   canvas=self.canvas, hint=DRAW_HINT)
-        self.panel.view_region = self.host.visible_region  # crop to napari's view
+                                   canvas=self.canvas, hint=DRAW_HINT, redactions=boxes)
+        (redactions,) = made
+        self.redactions = redactions
+        self.panel.deid.boxes_to_see.connect(redactions.activate)
+        self.panel.store.view_region = self.host.visible_region  # crop to napari's view
         self.drawings = NapariDrawings(self.host, self.panel.store)
         self.notes = NapariNotes(self.host, self.panel.store)
-        self.tools = NapariTools(self.host, self.panel, self.drawings, self.notes, self)
+        self.kept_shapes = NapariKeptShapes(self.host, self.panel.store)  # imported, not editable
+        self.tools = NapariTools(self.host, self.panel.store, self.drawings, self.notes, redactions, self)
+        self.panel.canvas.tool_changed.connect(self.tools.use_tool)
+        strip, tools = self.panel.strip, self.tools
+        self.panel.toolbars.delete_action.triggered.connect(  # with the strip in focus: the key image
+            lambda _checked=False: None if strip.hasFocus() else tools.delete_selected())
         self.drawings.refresh()
         self.notes.refresh()
+        self.kept_shapes.refresh()
         panel_layout = self.panel.layout()
         assert isinstance(panel_layout, QVBoxLayout)
         panel_layout.insertWidget(2, self.tools.label_box)  # under the panel's tool buttons
+        self.decide_bar = QToolBar(self)  # deciding the text boxes selected on napari's canvas
+        self.decide_bar.addAction(redactions.black_out_action)
+        self.decide_bar.addAction(redactions.keep_action)
+        panel_layout.insertWidget(3, self.decide_bar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.canvas, 1)
         layout.addWidget(self.panel, 1)
-        canvas = self.canvas
-        self.panel.deid.layer.shown.connect(lambda count: canvas.setVisible(count > 0))
         self._docked = False
         host = self.host
         # the lambda holds the host, not this widget, so the viewer stops calling into a dead panel
@@ -89,6 +107,8 @@ class TakehomeDockWidget(QWidget):
         self.panel.close()
         self.drawings.close()
         self.notes.close()
+        self.kept_shapes.close()
+        self.redactions.close()
 
 
 def open_panel(viewer: napari.Viewer) -> TakehomeDockWidget:

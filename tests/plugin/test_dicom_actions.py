@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pydicom
@@ -49,7 +48,7 @@ def test_opening_a_study_with_kos_and_gsps_offers_the_import(make_panel, study_d
     _host, panel = make_panel()
     actions = panel.dicom
     actions.outbox = study_dir.parent / "outbox"
-    qtbot.waitUntil(actions.import_action.isEnabled, timeout=10000)  # scanned off the GUI thread
+    qtbot.waitUntil(actions.import_action.isEnabled, timeout=5000)  # scanned off the GUI thread
     assert "2 key image(s) selected in the PACS (“Of Interest”)" in panel.messages.text()
     assert "drawings on 1 image(s)" in panel.messages.text()
 
@@ -75,50 +74,9 @@ def test_a_study_without_dicom_objects_offers_nothing(make_panel, study_dir: Pat
     _host, panel = make_panel()
     actions = panel.dicom
     assert isinstance(actions, DicomActions)  # wired into every panel
-    with qtbot.waitSignal(actions.scanned, timeout=10000) as scanned:
-        actions.offer()
-    assert scanned.args == [0, 0]
+    qtbot.waitUntil(lambda: not actions.scanning(), timeout=5000)
     assert not actions.import_action.isEnabled() and actions.found is None
     assert panel.toolbar.widgetForAction(actions.toolbar_action) is actions.button
-
-
-def test_the_study_is_scanned_off_the_gui_thread(make_panel, qtbot, monkeypatch) -> None:
-    """Opening a study reads every header a second time (KOS, presentation states): never while the
-    first image waits for the GUI thread."""
-    from takehome.plugin import dicom_actions
-
-    threads: list[threading.Thread] = []
-    real = dicom_actions.scan_beside
-
-    def scan_beside(*args, **kwargs):  # type: ignore[no-untyped-def]
-        threads.append(threading.current_thread())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(dicom_actions, "scan_beside", scan_beside)
-    _host, _panel = make_panel()
-    qtbot.waitUntil(lambda: bool(threads), timeout=10000)
-    assert threads[0] is not threading.main_thread()
-
-
-def test_the_scan_waits_for_the_viewers_first_image(study_dir: Path, qtbot, monkeypatch) -> None:
-    """The viewer opens the panel before its first image is decoded: the second header scan starts
-    only once that image is on screen, so it never competes with it."""
-    from takehome.plugin import dicom_actions
-    from takehome.plugin.jobs import Lane, wait_for_jobs
-    from takehome.plugin.panel import TakehomePanel
-    from takehome.plugin.standalone import StandaloneHost, scan
-
-    calls: list[object] = []
-    real = dicom_actions.scan_beside
-    monkeypatch.setattr(dicom_actions, "scan_beside", lambda *a, **k: calls.append(a) or real(*a, **k))
-    host = StandaloneHost(scan([study_dir]))
-    first = host.current_image()
-    host.set_current(None)  # still decoding
-    panel = TakehomePanel(host)
-    qtbot.addWidget(panel)
-    assert wait_for_jobs(5000, (Lane.PACS,)) and calls == []
-    host.set_current(first)
-    qtbot.waitUntil(lambda: len(calls) == 1, timeout=10000)
 
 
 def test_a_study_opened_later_is_scanned_again(make_panel, study_dir: Path, tmp_path: Path, qtbot) -> None:
@@ -126,6 +84,7 @@ def test_a_study_opened_later_is_scanned_again(make_panel, study_dir: Path, tmp_
     from tests.plugin.conftest import write_study
 
     host, panel = make_panel()
+    qtbot.waitUntil(lambda: not panel.dicom.scanning(), timeout=5000)
     assert panel.dicom.found is None
     other = tmp_path / "other"
     images = write_study(other, images=2)
@@ -258,6 +217,7 @@ def test_imported_shapes_without_takehome_equivalent_are_shown_not_editable(make
     kos_in(study_dir, [image_path])
     host, panel = make_panel()
     actions = panel.dicom
+    qtbot.waitUntil(actions.import_action.isEnabled, timeout=5000)
     actions.import_action.trigger()
     (key,) = panel.session.key_images
     assert [s.graphic_type for s in key.read_only_shapes] == ["INTERPOLATED", "POINT", "ELLIPSE"]
@@ -270,3 +230,51 @@ def test_imported_shapes_without_takehome_equivalent_are_shown_not_editable(make
     rotated = actions.shapes.items[2].path().boundingRect()
     assert 20 < rotated.width() < 30 and 20 < rotated.height() < 30  # the 45° ellipse, drawn rotated
     panel.grab().save(str(study_dir.parent / "kept-shapes.png"))
+
+
+def test_the_study_is_scanned_off_the_gui_thread(make_panel, study_dir: Path, qtbot, monkeypatch) -> None:
+    """Opening a study never waits for the scan of its folder for saved key images (a large folder)."""
+    import threading
+
+    from takehome.plugin import dicom_actions
+
+    gui = threading.get_ident()
+    threads: list[int] = []
+    release = threading.Event()
+    scan = dicom_actions.scan_beside
+
+    def slow_scan(*args: object, **kwargs: object):
+        threads.append(threading.get_ident())
+        release.wait(5)
+        return scan(*args, **kwargs)
+
+    monkeypatch.setattr(dicom_actions, "scan_beside", slow_scan)
+    kos_in(study_dir, sorted(study_dir.glob("img*.dcm"))[:1])
+    _host, panel = make_panel()  # returns while the scan waits
+    actions = panel.dicom
+    assert actions.scanning() and actions.found is None
+    with qtbot.waitSignal(actions.scanned, timeout=5000):
+        release.set()
+    assert threads and threads[0] != gui
+    assert actions.import_action.isEnabled() and not actions.scanning()
+
+
+def test_the_scan_waits_for_the_viewers_first_image(study_dir: Path, qtbot, monkeypatch) -> None:
+    """The standalone viewer opens the panel before its first image is decoded: the second header
+    scan (a GIL-bound reader) starts only once that image is on screen, so it never delays it."""
+    from takehome.plugin import dicom_actions
+    from takehome.plugin.jobs import Lane, wait_for_jobs
+    from takehome.plugin.panel import TakehomePanel
+    from takehome.plugin.standalone import StandaloneHost, scan
+
+    calls: list[object] = []
+    real = dicom_actions.scan_beside
+    monkeypatch.setattr(dicom_actions, "scan_beside", lambda *a, **k: calls.append(a) or real(*a, **k))
+    host = StandaloneHost(scan([study_dir]))
+    first = host.current_image()
+    host.set_current(None)  # still decoding
+    panel = TakehomePanel(host)
+    qtbot.addWidget(panel)
+    assert wait_for_jobs(5000, (Lane.PACS,)) and calls == []
+    host.set_current(first)
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=10000)

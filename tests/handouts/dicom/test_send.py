@@ -78,8 +78,9 @@ def test_a_refused_association_is_a_clear_error_and_keeps_the_files(outbox: Path
 def test_a_wrong_called_ae_title_is_refused_with_the_reason(outbox: Path, tmp_path: Path) -> None:
     with dcmqrscp(tmp_path / "archive", ae_title="ARCHIVE") as port:
         with pytest.raises(SendError, match=r"refused the association.*Called AE title not recognised"):
-            send_files(collect_files(outbox), Peer("WRONG", "127.0.0.1", port), timeout=5)
-        report = send_files(collect_files(outbox), Peer("ARCHIVE", "127.0.0.1", port), timeout=5)
+            # the refusal comes at once; the long timeout only keeps a loaded machine from timing out
+            send_files(collect_files(outbox), Peer("WRONG", "127.0.0.1", port), timeout=30)
+        report = send_files(collect_files(outbox), Peer("ARCHIVE", "127.0.0.1", port), timeout=30)
     assert len(report.stored) == 5 and report.failed == []
 
 

@@ -27,7 +27,8 @@ class Node:
 
     @property
     def text(self) -> str:
-        return "".join(self.texts) + "".join(kid.text for kid in self.kids)
+        """The element's text as spoken (white space at its ends does not matter)."""
+        return ("".join(self.texts) + "".join(kid.text for kid in self.kids)).strip()
 
 
 def struct_tree(path: Path) -> Node:

@@ -152,6 +152,17 @@ def test_reading_order_is_the_visual_order(handout: tuple[Path, str]) -> None:
     assert len(spoken) > 500
 
 
+def test_a_screen_reader_hears_every_word_apart(handout: tuple[Path, str]) -> None:
+    """The structure's text keeps a space where a paragraph wraps: no two words of adjacent lines run
+    together ("each" + "picture" read as "eachpicture")."""
+    seen = {w.text for w in page_words(handout[0])}
+    spoken = [word for node in struct_tree(handout[0]).walk() if node.role != "Figure"
+              for text in node.texts for word in text.split()]
+    assert len(spoken) > 100
+    joined = [word for word in spoken if word not in seen]
+    assert joined == []
+
+
 @pytest.mark.parametrize(("template", "choices"), [("compact", {}), ("standard", {"excerpt": "beside"}),
                                                    ("large-print", {"language": "es"})])
 def test_reading_order_holds_across_page_breaks(template: str, choices: dict[str, str],

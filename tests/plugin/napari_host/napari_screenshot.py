@@ -3,13 +3,16 @@
 Run in a real X server (or Xvfb)::
 
     xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m tests.plugin.napari_host.napari_screenshot \
-        docs/screenshots/napari-panel.png docs/screenshots/napari-preview.png
+        docs/screenshots/napari-panel.png docs/screenshots/napari-preview.png \
+        docs/screenshots/napari-redactions.png
 
 It writes a synthetic CT-like series (a phantom; no real patient), opens it with the takehome reader,
-docks the panel from the Plugins menu entry, pages to a slice, marks it (K), draws a labelled arrow
+docks the panel from the Plugins menu entry, marks two slices (K), draws a labelled arrow
 a measured line and a note on napari's canvas with the panel's tools and label box, attaches report
 sentences, and grabs the whole window (then, if a second path is given, again with the Preview tab
-showing the handout).
+showing the handout). A third path: a screen with fake identifiers burned into its banner, after
+Export was refused for its undecided text, with one box kept visible and one undecided
+(napari-redactions.png).
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydicom.uid import generate_uid
@@ -65,7 +70,30 @@ def write_series(folder: Path, slices: int = 12) -> None:
         ds.save_as(folder / f"slice{i:02d}.dcm", enforce_file_format=True)
 
 
-def main(out: str, preview_out: str = "") -> None:
+def burned_screen(folder: Path) -> None:
+    """One 512x512 phantom screen with the fake patient's name, ID and date burned into a banner."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.conftest import FAKE_PATIENT
+
+    banner = Image.new("L", (512, 512), 0)
+    draw = ImageDraw.Draw(banner)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 20)
+    family, given = str(FAKE_PATIENT["PatientName"]).split("^")[:2]
+    draw.text((12, 10), f"{family.upper()}, {given}", fill=255, font=font)
+    draw.text((330, 10), "05/06/2024", fill=255, font=font)
+    draw.text((12, 478), "C5-2  MI 0.9", fill=255, font=font)
+    draw.text((330, 478), "GAIN 52  DR 60", fill=255, font=font)
+    text = np.asarray(banner) > 127
+    pixels = np.kron(phantom(6), np.ones((2, 2), dtype=np.uint16))
+    pixels[:48] = pixels[468:] = 0
+    pixels[text] = 4095
+    ds = make_dataset(512, 512, pixels=pixels, spacing=(0.4, 0.4))
+    ds.SeriesNumber, ds.SeriesDescription, ds.InstanceNumber = 5, "Screen (phantom)", 1
+    ds.save_as(folder / "screen.dcm", enforce_file_format=True)
+
+
+def main(out: str, preview_out: str = "", redactions_out: str = "") -> None:
     work = Path(tempfile.mkdtemp(prefix="takehome-napari-shot-"))
     os.environ.setdefault("TAKEHOME_DATA_DIR", str(work / "userdata"))
     folder = work / "study"
@@ -92,6 +120,9 @@ def main(out: str, preview_out: str = "") -> None:
     window.resize(1280, 800)
     viewer.open(str(folder), plugin="takehome")
     _dock, widget = viewer.window.add_plugin_dock_widget("takehome", DOCK_TITLE)
+    viewer.dims.set_current_step(0, 2)  # an overview slice first: the first of two key images
+    settle()
+    widget.panel.toggle_key_image()
     viewer.dims.set_current_step(0, 6)  # the slice where the cyst is largest
     settle()
     panel = widget.panel
@@ -138,7 +169,49 @@ def main(out: str, preview_out: str = "") -> None:
         grab(window, preview_out)
         print(f"{preview_out}: preview pages: {len(panel.preview.page_labels)}")
     wait_for_jobs()
+    if redactions_out:  # in the same window (napari does not open a second viewer cleanly)
+        viewer.window.remove_dock_widget(widget)
+        viewer.layers.clear()
+        screen = work / "screen"
+        screen.mkdir()
+        burned_screen(screen)
+        redactions_shot(viewer, screen, redactions_out, settle)
     viewer.close()
+
+
+def redactions_shot(viewer: Any, folder: Path, out: str, settle: Callable[..., None]) -> None:
+    """napari after Export was refused: the burned-in text boxes on napari's canvas, one kept visible and
+    one still undecided."""
+    from takehome.annotations.model import RedactionStatus
+    from takehome.plugin.jobs import wait_for_jobs
+    from takehome.plugin.napari_host.widget import DOCK_TITLE
+
+    window = viewer.window._qt_window
+    viewer.open(str(folder), plugin="takehome")
+    _dock, widget = viewer.window.add_plugin_dock_widget("takehome", DOCK_TITLE)
+    panel = widget.panel
+    deadline = time.monotonic() + 60
+    while not panel.deid.displayed() and time.monotonic() < deadline:
+        settle()
+        time.sleep(0.05)
+    panel.toggle_key_image()
+    panel.export_pdf(Path(tempfile.mkdtemp()) / "handout.pdf")  # refused: undecided text
+    while panel.deid.detecting() and time.monotonic() < deadline:
+        settle()
+        time.sleep(0.05)
+    settle()
+    layer = widget.redactions.layer
+    boxes = panel.deid.displayed()
+    pending = [row for row, box in enumerate(boxes) if box.status is RedactionStatus.PENDING]
+    if len(pending) > 1:  # one left undecided (orange)
+        layer.selected_data = {pending[-1]}
+        widget.redactions.keep_action.trigger()  # one box decided: kept visible (grey)
+        layer.selected_data = set()
+    viewer.reset_view()
+    wait_for_jobs()
+    settle(40)
+    grab(window, out)
+    print(f"{out}: boxes: {sorted(b.status.value for b in panel.deid.displayed())}")
 
 
 def grab(window: object, out: str) -> None:
@@ -149,4 +222,4 @@ def grab(window: object, out: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*(sys.argv[1:3] if len(sys.argv) > 1 else ["docs/screenshots/napari-panel.png"]))
+    main(*(sys.argv[1:4] if len(sys.argv) > 1 else ["docs/screenshots/napari-panel.png"]))

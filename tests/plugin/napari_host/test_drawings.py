@@ -14,6 +14,7 @@ from takehome.plugin.jobs import wait_for_jobs
 from takehome.plugin.napari_host.drawings import LAYER_NAME
 from takehome.plugin.napari_host.notes import LAYER_NAME as NOTES_LAYER
 from takehome.plugin.napari_host.notes import NEW_NOTE
+from takehome.plugin.napari_host.redactions import LAYER_NAME as REDACTIONS_LAYER
 from takehome.plugin.napari_host.widget import DOCK_TITLE, TakehomeDockWidget
 from tests.plugin.napari_host.conftest import SyntheticStudy
 
@@ -182,12 +183,42 @@ def test_crop_to_view_prints_the_part_in_napari_view(make_napari_viewer, qtbot,
     assert panel.session.key_images[0].crop is None
 
 
-def test_the_panel_shows_the_image_only_while_text_boxes_are_to_review(make_napari_viewer, qtbot,
-                                                                       study: SyntheticStudy) -> None:
-    _viewer, panel, widget = _docked(make_napari_viewer, qtbot, study, 2)
+def test_text_boxes_to_review_are_on_napari_and_never_on_a_second_image(make_napari_viewer, qtbot,
+                                                                        study: SyntheticStudy) -> None:
+    viewer, panel, widget = _docked(make_napari_viewer, qtbot, study, 2)
     image = replace(panel.store.new_key_image(), redactions=(Redaction(4, 4, 20, 8),))
     panel.store.edit(replace(panel.session, key_images=(image,)), "Redact a box")
-    qtbot.waitUntil(widget.canvas.isVisible, timeout=3000)
-    assert len(panel.deid.displayed()) == 1
+    qtbot.waitUntil(lambda: REDACTIONS_LAYER in viewer.layers
+                    and len(viewer.layers[REDACTIONS_LAYER].data) == 1, timeout=3000)
+    assert np.allclose(np.asarray(viewer.layers[REDACTIONS_LAYER].data[0])[:, 0], 2)
+    assert len(panel.deid.displayed()) == 1 and not widget.canvas.isVisible()
     panel.toolbars.undo_action.trigger()
-    qtbot.waitUntil(lambda: not widget.canvas.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: len(viewer.layers[REDACTIONS_LAYER].data) == 0, timeout=3000)
+    assert [c for c in widget.findChildren(ImageCanvas) if c.isVisible()] == []
+
+
+def test_a_single_image_gets_no_slider_and_its_drawings_come_back(make_napari_viewer, qtbot,
+                                                                   tmp_path) -> None:
+    """A one-image series is a 2D layer: the takehome layers are 2D too, so napari shows no slider
+    that pages through nothing, and what is drawn there lands on that image."""
+    from tests.conftest import make_dataset
+
+    make_dataset(48, 64).save_as(tmp_path / "one.dcm", enforce_file_format=True)
+    viewer = make_napari_viewer(show=True)
+    viewer.open(str(tmp_path / "one.dcm"), plugin="takehome")
+    _dock, widget = viewer.window.add_plugin_dock_widget("takehome", DOCK_TITLE)
+    panel = widget.panel
+    qtbot.waitUntil(lambda: LAYER_NAME in viewer.layers and NOTES_LAYER in viewer.layers, timeout=3000)
+    assert viewer.dims.ndim == 2 and all(layer.ndim == 2 for layer in viewer.layers)
+    panel.toolbars.tool_actions[Tool.LINE].trigger()
+    viewer.layers[LAYER_NAME].add_lines(np.array([[19.5, 9.5], [19.5, 39.5]]))
+    _label(qtbot, widget, "width")
+    (line,) = panel.session.key_images[0].overlays
+    assert line.points == (Point(10, 20), Point(40, 20)) and line.label == "width"
+    panel.toolbars.tool_actions[Tool.TEXT].trigger()
+    widget.notes.layer.add(np.array([[30.5, 5.5]]))
+    notes = [o for o in panel.session.key_images[0].overlays if o.kind is ShapeKind.TEXT]
+    assert [n.points for n in notes] == [(Point(6, 31),)]
+    panel.toolbars.undo_action.trigger()
+    assert len(viewer.layers[NOTES_LAYER].data) == 0 and len(viewer.layers[LAYER_NAME].data) == 1
+    assert viewer.dims.ndim == 2

@@ -10,6 +10,7 @@ from takehome.annotations.model import ShapeKind
 from takehome.plugin.canvas import Tool
 from takehome.plugin.jobs import wait_for_jobs
 from takehome.plugin.napari_host.drawings import LAYER_NAME
+from takehome.plugin.napari_host.redactions import LAYER_NAME as REDACTIONS_LAYER
 from takehome.plugin.napari_host.widget import DOCK_TITLE, TakehomeDockWidget, open_panel
 from takehome.plugin.panel import TakehomePanel
 from tests.plugin.napari_host.conftest import SyntheticStudy
@@ -119,5 +120,6 @@ def test_reopening_the_panel_draws_the_saved_drawings_again(make_napari_viewer, 
     qtbot.waitUntil(lambda: LAYER_NAME in viewer.layers and len(viewer.layers[LAYER_NAME].data) == 1,
                     timeout=3000)
     assert [o.kind for o in again.panel.session.key_images[0].overlays] == [ShapeKind.ARROW]
+    takehome = [LAYER_NAME, "takehome notes", REDACTIONS_LAYER]  # once each, not a stale copy beside
     qtbot.waitUntil(lambda: sorted(layer.name for layer in viewer.layers if layer.name.startswith("takehome"))
-                    == [LAYER_NAME, "takehome notes"], timeout=3000)  # once each, not a stale copy beside
+                    == takehome, timeout=3000)
