@@ -112,7 +112,11 @@ def _window_to_uint8(values: NDArray[Any], window: Window, function: str) -> NDA
 
 def header_window(ds: Dataset, frame: int = 1) -> Window | None:
     """The first window stored in the header for this frame, if any and usable."""
-    view = _lut_view(ds, frame)
+    return _view_window(_lut_view(ds, frame))
+
+
+def _view_window(view: Dataset) -> Window | None:
+    """:func:`header_window` of a frame's :func:`_lut_view`."""
     if "WindowCenter" not in view or "WindowWidth" not in view:
         return None
     try:
@@ -196,7 +200,7 @@ def _render_grey(ds: Dataset, frame: int, arr: NDArray[Any], photometric: str,
         out = _to_uint8(np.asarray(lut_out), bits)
     else:
         if used is None:
-            used = header_window(ds, frame) or percentile_window(_modality(arr, view))
+            used = _view_window(view) or percentile_window(_modality(arr, view))
         out = _windowed(arr, view, used, function)
     inverse = str(view.get("PresentationLUTShape", "")).upper() == "INVERSE"
     if (photometric == "MONOCHROME1") != inverse:
