@@ -142,6 +142,19 @@ def _window_to_uint8(values: NDArray[Any], window: Window, function: str) -> NDA
     return result
 
 
+def _windowed(values: NDArray[Any], window: Window, function: str) -> NDArray[np.uint8]:
+    """:func:`_window_to_uint8` of ``values``; whole-number values go through a table of their range
+    (the same arithmetic on each distinct value, so the same pixels, without float64 copies of the
+    whole image)."""
+    if values.dtype.kind in "iu" and values.size:
+        low, high = int(values.min()), int(values.max())
+        if high - low < values.size:
+            table = _window_to_uint8(np.arange(low, high + 1, dtype=np.int64), window, function)
+            result: NDArray[np.uint8] = table[values.astype(np.int64) - low]
+            return result
+    return _window_to_uint8(values, window, function)
+
+
 def header_window(ds: Dataset, frame: int = 1) -> Window | None:
     """The first window stored in the header for this frame, if any and usable."""
     return _view_window(_lut_view(ds, frame))
@@ -314,7 +327,7 @@ def _render_values(grey: GreyValues, window: Window | None) -> DisplayImage:
     else:
         if used is None:
             used = grey.default_window()
-        out = _window_to_uint8(grey.values, used, function)
+        out = _windowed(grey.values, used, function)
     if grey.look.inverted:
         out = np.subtract(255, out, dtype=np.uint8)
     return DisplayImage(np.ascontiguousarray(out), used, grey.photometric)

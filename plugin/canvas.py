@@ -157,6 +157,7 @@ class ImageCanvas(QWidget):
         layout.addWidget(self.view)
         self.setMinimumSize(240, 200)
         self._shown: ShownImage | None = None
+        self._pixels: np.ndarray[Any, Any] | None = None  # the array the image item holds
         self._overlays: tuple[Overlay, ...] = ()
         self._items: dict[str, OverlayItem] = {}
         self._selected: str | None = None
@@ -201,9 +202,12 @@ class ImageCanvas(QWidget):
         self._shown = shown
         if shown is None:
             self.image_item.clear()
+            self._pixels = None
         else:
-            pixels = shown.display.pixels
-            self.image_item.setImage(np.ascontiguousarray(pixels), autoLevels=False, levels=(0, 255))
+            if shown.display.pixels is not self._pixels:  # the panel sets it again as it follows: once
+                self._pixels = shown.display.pixels
+                # 8-bit pixels as they are (no levels): drawn as Grayscale8/RGB888, no colour table
+                self.image_item.setImage(np.ascontiguousarray(self._pixels), autoLevels=False, levels=None)
             if not same:
                 self.viewbox.setRange(xRange=(0, shown.display.columns), yRange=(0, shown.display.rows),
                                       padding=0.02)

@@ -350,7 +350,8 @@ class DicomActions(QObject):
 
         self.host.on_current_image_changed(follow)
         self.shapes = ReadOnlyShapesLayer(state, canvas.viewbox, self)
-        self.offer()
+        if self.host.current_image() is not None:  # else once the viewer shows its first image
+            self.offer()
 
     def _study_files(self) -> tuple[str, ...]:
         return tuple(image.file for image in self.host.study_images())

@@ -52,7 +52,9 @@ class Job:
 
     def __init__(self, generation: int, work: Callable[[Job], Any]) -> None:
         self.generation = generation
-        self.signals = JobSignals()
+        # owned by the application (GUI thread), so that dropping the job on its worker never deletes
+        # them there; the worker has them deleted on the GUI thread once the job is done
+        self.signals = JobSignals(QApplication.instance())
         self._work = work
         self._cancel = threading.Event()
         self.done = False
@@ -119,6 +121,10 @@ class _Worker:
                     job.run()
             finally:
                 self.current = None
+                # the signals live on the GUI thread: deleted there, after the reports queued to it
+                with contextlib.suppress(RuntimeError):
+                    job.signals.deleteLater()
+                del job
                 with self._idle:
                     self._pending -= 1
                     self._idle.notify_all()

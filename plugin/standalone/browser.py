@@ -8,6 +8,8 @@ than half a second shows a busy bar.
 
 from __future__ import annotations
 
+import contextlib
+
 from qtpy.QtCore import QSize, Qt, QTimer, Signal
 from qtpy.QtGui import QIcon, QKeyEvent
 from qtpy.QtWidgets import (
@@ -25,9 +27,13 @@ from takehome.annotations.errors import TakehomeError
 from takehome.plugin.canvas import ImageCanvas
 from takehome.plugin.host import ImageRef
 from takehome.plugin.images import ImageLibrary, ShownImage
+from takehome.plugin.jobs import Job, Lane, start_job
 from takehome.plugin.qtimage import thumbnail
 from takehome.plugin.readahead import ReadAhead
 from takehome.plugin.standalone.study import Series, Study
+
+#: the slice view's bar while an image is being decoded
+BUSY_FORMAT = "Loading the image…"
 
 
 class SliceView(QWidget):
@@ -49,7 +55,7 @@ class SliceView(QWidget):
         self.slider.valueChanged.connect(self._slider_moved)
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)  # busy, no percentage: one image is being decoded
-        self.busy.setFormat("Loading the image…")
+        self.busy.setFormat(BUSY_FORMAT)
         self.busy.setTextVisible(True)
         self.busy.setVisible(False)
         layout = QVBoxLayout(self)
@@ -182,9 +188,8 @@ class SeriesBrowser(QWidget):
         layout.addWidget(splitter)
         self.study = Study(())
         self._pending_thumbs: list[int] = []
-        self._thumb_timer = QTimer(self)
-        self._thumb_timer.setInterval(0)
-        self._thumb_timer.timeout.connect(self._next_thumbnail)
+        self._thumbs_generation = 0
+        self.slices.current_changed.connect(lambda _ref: self._start_thumbnails())
 
     def set_study(self, study: Study) -> None:
         self.study = study
@@ -194,8 +199,8 @@ class SeriesBrowser(QWidget):
             item = QListWidgetItem(f"{series.title}\n{len(series.images)} image(s)")
             self.series_list.addItem(item)
         self.series_list.blockSignals(False)
-        self._pending_thumbs = list(range(len(study.series)))
-        self._thumb_timer.start()
+        self._pending_thumbs = list(range(len(study.series)))  # decoded once the first image shows
+        self._thumbs_generation += 1
         if study.series:
             self.series_list.setCurrentRow(0)
         else:
@@ -214,18 +219,42 @@ class SeriesBrowser(QWidget):
                 self.slices.show_index(series.images.index(ref))
                 return
 
-    def _next_thumbnail(self) -> None:
-        if not self._pending_thumbs:
-            self._thumb_timer.stop()
+    def _start_thumbnails(self) -> None:
+        """Decode the series' middle images for the list on the images worker (after the first image
+        on screen, so it never waits for them; the GUI thread never decodes)."""
+        todo = [(row, self.study.series[row].images[len(self.study.series[row].images) // 2])
+                for row in self._pending_thumbs if self.study.series[row].images]
+        self._pending_thumbs = []
+        if not todo:
             return
-        row = self._pending_thumbs.pop(0)
-        series = self.study.series[row]
-        item = self.series_list.item(row)
-        if item is None or not series.images:
-            return
-        ref = series.images[len(series.images) // 2]
-        try:
-            shown = self._library.show(ref)
-            item.setIcon(QIcon(thumbnail(shown.display.pixels, (), 72)))
-        except TakehomeError as exc:
-            item.setToolTip(str(exc))
+        library, generation = self._library, self._thumbs_generation
+
+        def work(job: Job) -> list[tuple[int, ShownImage | None, str]]:
+            done: list[tuple[int, ShownImage | None, str]] = []
+            for row, ref in todo:
+                job.check()
+                try:
+                    done.append((row, library.show(ref), ""))
+                except TakehomeError as exc:
+                    done.append((row, None, str(exc)))
+            return done
+
+        job = Job(generation, work)
+        job.signals.finished.connect(lambda done: self._thumbnails(generation, done))
+        start_job(job, Lane.IMAGES)
+
+    def _thumbnails(self, generation: int, done: list[tuple[int, ShownImage | None, str]]) -> None:
+        with contextlib.suppress(RuntimeError):  # the viewer was closed meanwhile: its items are gone
+            self._set_thumbnails(generation, done)
+
+    def _set_thumbnails(self, generation: int, done: list[tuple[int, ShownImage | None, str]]) -> None:
+        if generation != self._thumbs_generation:
+            return  # another study was opened meanwhile
+        for row, shown, problem in done:
+            item = self.series_list.item(row)
+            if item is None:
+                continue
+            if shown is not None:
+                item.setIcon(QIcon(thumbnail(shown.display.pixels, (), 72)))
+            else:
+                item.setToolTip(problem)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from takehome.handouts.study import SeriesScan
@@ -40,9 +40,11 @@ def series_of(scanned: SeriesScan) -> Series:
     return Series(scanned.uid, scanned.number, scanned.description, scanned.modality, refs, scanned.title)
 
 
-def scan(paths: Iterable[str | os.PathLike[str]]) -> Study:
-    """The images under ``paths`` grouped by series, in slice order (InputError when unreadable)."""
-    found = scan_study(paths)
+def scan(paths: Iterable[str | os.PathLike[str]], *,
+         progress: Callable[[int, int], None] | None = None) -> Study:
+    """The images under ``paths`` grouped by series, in slice order (InputError when unreadable);
+    ``progress(n, total)`` as the n-th file is read."""
+    found = scan_study(paths, progress=progress)
     skipped = [(str(path), "not a DICOM file") for path in found.ignored]
     skipped.extend((str(s.file), s.reason) for s in found.skipped)
     return Study(tuple(series_of(s) for s in found.series), tuple(skipped))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 
-from qtpy.QtCore import Qt
+from qtpy.QtCore import QEventLoop, Qt
 from qtpy.QtGui import QAction, QCloseEvent, QKeySequence
-from qtpy.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
+from qtpy.QtWidgets import QApplication, QDockWidget, QFileDialog, QMainWindow, QProgressBar, QWidget
 
 from takehome.annotations.errors import TakehomeError
 from takehome.annotations.model import Session
@@ -15,9 +16,43 @@ from takehome.plugin.images import ImageLibrary
 from takehome.plugin.jobs import shutdown
 from takehome.plugin.messages import describe_error
 from takehome.plugin.panel import DOCK_WIDTH, TakehomePanel
-from takehome.plugin.standalone.browser import SeriesBrowser
+from takehome.plugin.standalone.browser import BUSY_FORMAT, SeriesBrowser
 from takehome.plugin.standalone.host import StandaloneHost
 from takehome.plugin.standalone.study import Study, scan
+
+#: a folder scan taking longer than this shows its progress under the image (seconds)
+PROGRESS_AFTER_S = 0.5
+
+
+class ScanProgress:
+    """The folder scan's progress on the slice view's bar once it has taken half a second. The scan
+    runs on the GUI thread (opening returns the study), so the bar is repainted as it moves, with
+    the clinician's input held back until the study is open."""
+
+    def __init__(self, bar: QProgressBar) -> None:
+        self._bar = bar
+        self._begun = time.monotonic()
+        self._drawn = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._begun < PROGRESS_AFTER_S or now - self._drawn < 0.05:
+            return
+        self._drawn = now
+        self._bar.setRange(0, total)
+        self._bar.setValue(done)
+        self._bar.setFormat("Reading the study: %v of %m files")
+        self._bar.setVisible(True)
+        self.shown = True
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+    def close(self) -> None:
+        """Back to the bar's usual job: a busy bar while an image is being decoded."""
+        if self.shown:
+            self._bar.setVisible(False)
+            self._bar.setRange(0, 0)
+            self._bar.setFormat(BUSY_FORMAT)
 
 
 class ViewerWindow(QMainWindow):
@@ -49,13 +84,16 @@ class ViewerWindow(QMainWindow):
 
     def open_paths(self, paths: Sequence[str | os.PathLike[str]], seed: Session | None = None) -> None:
         """Open the study in ``paths`` (files or folders); ``seed`` starts an empty handout."""
+        progress = ScanProgress(self.browser.slices.busy)
         try:
-            study = scan(paths)
+            study = scan(paths, progress=progress)
         except TakehomeError as exc:
             study = Study(())
             problem = describe_error(exc)
         else:
             problem = ""
+        finally:
+            progress.close()
         self._open_study(study)
         panel = self.panel
         assert panel is not None

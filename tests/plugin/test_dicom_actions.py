@@ -257,3 +257,24 @@ def test_the_study_is_scanned_off_the_gui_thread(make_panel, study_dir: Path, qt
         release.set()
     assert threads and threads[0] != gui
     assert actions.import_action.isEnabled() and not actions.scanning()
+
+
+def test_the_scan_waits_for_the_viewers_first_image(study_dir: Path, qtbot, monkeypatch) -> None:
+    """The standalone viewer opens the panel before its first image is decoded: the second header
+    scan (a GIL-bound reader) starts only once that image is on screen, so it never delays it."""
+    from takehome.plugin import dicom_actions
+    from takehome.plugin.jobs import Lane, wait_for_jobs
+    from takehome.plugin.panel import TakehomePanel
+    from takehome.plugin.standalone import StandaloneHost, scan
+
+    calls: list[object] = []
+    real = dicom_actions.scan_beside
+    monkeypatch.setattr(dicom_actions, "scan_beside", lambda *a, **k: calls.append(a) or real(*a, **k))
+    host = StandaloneHost(scan([study_dir]))
+    first = host.current_image()
+    host.set_current(None)  # still decoding
+    panel = TakehomePanel(host)
+    qtbot.addWidget(panel)
+    assert wait_for_jobs(5000, (Lane.PACS,)) and calls == []
+    host.set_current(first)
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=10000)

@@ -87,3 +87,20 @@ def test_quitting_stops_within_a_second_without_a_traceback(tmp_path) -> None:  
     took = float(run.stdout.split("quit-took")[1])
     assert took < 1.5, took  # the event loop quit at once, the stuck jobs were abandoned
     assert elapsed < 40  # the process ended: nothing waited for the 60 s jobs
+
+
+def test_a_done_jobs_signals_are_deleted_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The worker may drop a job last (nobody else kept it): its Qt signals must still be deleted on
+    the GUI thread, after the reports queued to it (deleting them on the worker crashed the viewer)."""
+    from qtpy.QtCore import Qt
+
+    deleted_on: list[int] = []
+    results: list[object] = []
+    job = Job(1, lambda _job: "done")
+    job.signals.finished.connect(results.append)
+    job.signals.destroyed.connect(lambda: deleted_on.append(threading.get_ident()),
+                                  Qt.ConnectionType.DirectConnection)
+    start_job(job, Lane.PDF)
+    del job  # the worker holds the last reference
+    qtbot.waitUntil(lambda: bool(deleted_on), timeout=5000)
+    assert deleted_on == [threading.get_ident()] and results == ["done"]

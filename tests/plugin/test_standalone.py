@@ -176,3 +176,44 @@ def test_the_viewer_view_is_the_editing_canvas(window, qtbot, tmp_path):
     wheel(canvas.view.viewport(), down=False)
     qtbot.waitUntil(lambda: slices.current() == slices.series.images[slices.index], timeout=5000)
     assert [o.label for o in canvas.overlays] == ["here"]
+
+
+def test_a_long_folder_scan_shows_its_progress(window, qtbot, tmp_path, monkeypatch):
+    from takehome.plugin.standalone import window as window_module
+
+    write_study(tmp_path / "study", images=6)
+    monkeypatch.setattr(window_module, "PROGRESS_AFTER_S", 0.0)  # as if every file took long
+    bar = window.browser.slices.busy
+    seen: list[str] = []
+    shown = window_module.ScanProgress.__call__
+
+    def progress(self, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
+        shown(self, done, total)
+        if not bar.isHidden():
+            seen.append(bar.text())
+
+    monkeypatch.setattr(window_module.ScanProgress, "__call__", progress)
+    window.open_paths([tmp_path / "study"])
+    assert seen and seen[0].startswith("Reading the study:") and seen[0].endswith(" of 6 files")
+    qtbot.waitUntil(lambda: window.browser.slices.current() is not None, timeout=5000)
+    assert bar.isHidden() and bar.maximum() == 0  # back to a busy bar for decoding
+
+
+def test_an_image_that_takes_long_to_decode_shows_a_busy_bar(window, qtbot, tmp_path, monkeypatch):
+    import threading
+
+    write_study(tmp_path / "study", images=3)
+    release = threading.Event()
+    real = window.library.show
+
+    def slow(ref, *args, **kwargs):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return real(ref, *args, **kwargs)
+
+    monkeypatch.setattr(window.library, "show", slow)
+    window.open_paths([tmp_path / "study"])
+    slices = window.browser.slices
+    qtbot.waitUntil(lambda: not slices.busy.isHidden(), timeout=5000)  # after half a second
+    assert slices.busy.format() == "Loading the image…" and slices.current() is None
+    release.set()
+    qtbot.waitUntil(lambda: slices.current() is not None and slices.busy.isHidden(), timeout=5000)
