@@ -53,7 +53,29 @@ def main() -> int:
             app.processEvents()
             time.sleep(0.01)
 
-    browser.series_list.setCurrentRow(browser.series_list.count() - 1)  # the MR with the arrow
+    from qtpy.QtTest import QTest  # noqa: TID251 (a plugin tool kept with the docs)
+
+    from takehome.annotations.model import Point
+    from takehome.plugin.canvas import Tool
+
+    def drag_line(start: Point, end: Point) -> None:
+        """The Line tool and a drag on the viewer's view, as the clinician does it."""
+        canvas = panel.canvas
+        canvas.set_tool(Tool.LINE)
+        viewport = canvas.view.viewport()
+        a, b = canvas.image_to_widget(start), canvas.image_to_widget(end)
+        QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=a)
+        for k in range(1, 9):
+            QTest.qWait(15)
+            QTest.mouseMove(viewport, a + (b - a) * k / 8)
+        QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=b)
+
+    def row_of(modality: str) -> int:
+        """The series list's row of the sample study's ``modality`` series."""
+        return next(row for row in range(browser.series_list.count())
+                    if modality in browser.series_list.item(row).text().split())
+
+    browser.series_list.setCurrentRow(row_of("MR"))  # the MR with the arrow
     on_screen()
     panel = window.panel
     assert panel is not None
@@ -82,23 +104,11 @@ def main() -> int:
     if panel.preview.result is not None:
         qimage_from_pixels(panel.preview.result.pages[0]).save(str(HERE / "preview-page.png"))
     # drawing a line and typing its label in place (the live length stays visible)
-    from qtpy.QtTest import QTest  # noqa: TID251 (a plugin tool kept with the docs)
-
-    from takehome.annotations.model import Point
-    from takehome.plugin.canvas import Tool
-
     panel.show_tab(panel.excerpt_editor)
-    browser.series_list.setCurrentRow(0)  # the CT
+    browser.series_list.setCurrentRow(row_of("CT"))
     on_screen()
     canvas = panel.canvas
-    canvas.set_tool(Tool.LINE)
-    viewport = canvas.view.viewport()
-    start, end = canvas.image_to_widget(Point(40, 60)), canvas.image_to_widget(Point(88, 60))
-    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
-    for k in range(1, 9):
-        QTest.qWait(15)
-        QTest.mouseMove(viewport, start + (end - start) * k / 8)
-    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    drag_line(Point(40, 60), Point(88, 60))
     if canvas.label_editor is not None:
         QTest.keyClicks(canvas.label_editor, "width of the bone")
     for _ in range(10):
