@@ -289,8 +289,8 @@ _CLEAN = 0.03
 #: A line of this many glyphs or fewer is little stroke evidence: its reading must make a sure word.
 _FEW_GLYPHS = 3
 #: How sure a short line's word must be: OCR reads anatomy edges and test patterns as two or three
-#: characters at 60-81 %, real short labels ("2D", "OB", "Dr", "C5-1") read at 86 % and more.
-_SURE_WORD = 85.0
+#: characters at up to 85 %, real two-character labels ("2D", "OB", "Dr", "AC") at 94 % and more.
+_SURE_WORD = 90.0
 
 
 def reason_words(reason: str) -> str:
