@@ -286,6 +286,11 @@ _SURE = 75.0
 _MIN_HEIGHT = 7
 #: Unreadable marks count as text only on a clean background: at most this share of other strokes.
 _CLEAN = 0.03
+#: A line of this many glyphs or fewer is little stroke evidence: its reading must make a sure word.
+_FEW_GLYPHS = 3
+#: How sure a short line's word must be: OCR reads anatomy edges and test patterns as two or three
+#: characters at up to 85 %, real two-character labels ("2D", "OB", "Dr", "AC") at 94 % and more.
+_SURE_WORD = 90.0
 
 
 def reason_words(reason: str) -> str:
@@ -399,10 +404,27 @@ def read_text_lines(pixels: NDArray[np.uint8], lines: Sequence[TextLine],
     return [_Reading(line, tuple(readings)) for line, readings in zip(lines, found, strict=True)]
 
 
-def _readable(reading: _Reading) -> bool:
+def _readable(reading: _Reading, evidence: Evidence) -> bool:
     best = reading.best()
     letters = sum(sum(ch.isalnum() for ch in w.text) for w in best)
-    return letters >= 2 and _confidence(best) >= _MIN_TEXT_CONFIDENCE
+    return letters >= 2 and _confidence(best) >= _MIN_TEXT_CONFIDENCE and _sure_word(reading, evidence)
+
+
+def _sure_word(reading: _Reading, evidence: Evidence) -> bool:
+    """Whether a line of few glyphs reads as a word, not as a chance reading of anatomy or a pattern.
+
+    Two-character words must be sure; on images where text is expected (screens) a word of three
+    characters or more is enough. Longer lines keep their reading (and fail closed when unreadable).
+    """
+    if reading.line.glyphs > _FEW_GLYPHS:
+        return True
+    for word in reading.best():
+        size = sum(ch.isalnum() for ch in word.text)
+        if size >= 2 and word.confidence >= _SURE_WORD:
+            return True
+        if size >= 3 and evidence.text_expected and word.confidence >= _MIN_TEXT_CONFIDENCE:
+            return True
+    return False
 
 
 def judge(pixels: NDArray[np.uint8], reading: _Reading, identifiers: Identifiers, targets: Sequence[_Target],
@@ -418,7 +440,7 @@ def judge(pixels: NDArray[np.uint8], reading: _Reading, identifiers: Identifiers
     texts = reading.texts()
     if not kinds and institution(texts, identifiers):
         kinds.add("institution")
-    readable = _readable(reading)
+    readable = _readable(reading, evidence)
     if kinds and (readable or reading.confidence >= _MIN_NOISE_CONFIDENCE):
         return TextRegion(*box, identifying=True, reason=", ".join(sorted(kinds)),
                           confidence=reading.confidence)
