@@ -18,6 +18,7 @@ from qtpy.QtCore import QTimer
 from takehome.annotations.model import Point, ReadOnlyShape
 from takehome.plugin.host import ImageRef
 from takehome.plugin.napari_host.host import NapariHost
+from takehome.plugin.napari_host.owned import OwnedLayer
 from takehome.plugin.napari_host.synced import on_layer
 from takehome.plugin.state import PanelState
 
@@ -63,7 +64,7 @@ def shape_pieces(shape: ReadOnlyShape, index: int) -> list[Piece]:
     return [("path", _rows(index, pts))]
 
 
-class NapariKeptShapes:
+class NapariKeptShapes(OwnedLayer):
     """Draws the kept PACS shapes of the key images of the series on show; undoes edits made to them."""
 
     def __init__(self, host: NapariHost, state: PanelState) -> None:
@@ -75,15 +76,6 @@ class NapariKeptShapes:
         self._creating = False
         state.changed.connect(lambda _session: self.refresh())
         state.focus_changed.connect(lambda _image: self.refresh())
-
-    @property
-    def layer(self) -> Any | None:
-        return self._layer
-
-    def _live_layer(self) -> Any | None:
-        """The layer while it is in napari's layer list (the clinician may have deleted it)."""
-        layer = self._layer
-        return layer if layer is not None and layer in self._host.viewer.layers else None
 
     def _wanted(self) -> tuple[Any | None, tuple[tuple[int, ReadOnlyShape], ...]]:
         source = self._host.source_layer()
@@ -165,13 +157,3 @@ class NapariKeptShapes:
         self._drawn = ()
         self.refresh()
         self._state.say(NOT_EDITABLE, "info")
-
-    def close(self) -> None:
-        """Take the layer off napari's canvas (the shapes stay in the session)."""
-        layer, self._layer = self._layer, None
-        if layer is not None and layer in self._host.viewer.layers:
-            self._writing = True
-            try:
-                self._host.viewer.layers.remove(layer)
-            finally:
-                self._writing = False

@@ -22,6 +22,7 @@ from qtpy.QtGui import QAction
 from takehome.annotations.model import Redaction, RedactionSource, RedactionStatus
 from takehome.plugin.host import ImageRef
 from takehome.plugin.napari_host.host import NapariHost
+from takehome.plugin.napari_host.owned import OwnedLayer
 from takehome.plugin.redaction import RedactionBoxes
 from takehome.plugin.state import PanelState
 
@@ -42,7 +43,7 @@ BLACK_OUT_KEY = "B"
 KEEP_KEY = "V"
 
 
-class NapariRedactions(RedactionBoxes):
+class NapariRedactions(OwnedLayer, RedactionBoxes):
     """The de-identification's boxes on napari's canvas (a :class:`takehome.plugin.redaction.BoxLayer`)."""
 
     decide_hint = (f"Select the orange boxes on napari's image (layer \"{LAYER_NAME}\") and press Black out "
@@ -68,11 +69,6 @@ class NapariRedactions(RedactionBoxes):
         action.setToolTip(f"{tip} (key {key} on napari's image)")
         action.triggered.connect(lambda _checked=False: self.decide_selected(status))
         return action
-
-    @property
-    def layer(self) -> Any | None:
-        """The napari layer (None until an image is shown)."""
-        return self._layer
 
     # ----- the panel tells the layer -----
     def set_image_size(self, columns: int, rows: int) -> None:
@@ -121,13 +117,7 @@ class NapariRedactions(RedactionBoxes):
     def close(self) -> None:
         """Take the layer off napari's canvas for good (the panel closes: the boxes are in the session)."""
         self._closed = True
-        layer, self._layer = self._layer, None
-        if layer is not None and layer in self._host.viewer.layers:
-            self._writing = True
-            try:
-                self._host.viewer.layers.remove(layer)
-            finally:
-                self._writing = False
+        super().close()
 
     # ----- drawing -----
     def _ensure_layer(self) -> Any | None:

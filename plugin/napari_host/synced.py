@@ -21,6 +21,7 @@ from takehome.annotations.model import KeyImage, Overlay
 from takehome.plugin import edits
 from takehome.plugin.host import ImageRef
 from takehome.plugin.napari_host.host import NapariHost
+from takehome.plugin.napari_host.owned import OwnedLayer
 from takehome.plugin.state import Key, PanelState, key_of
 
 
@@ -35,7 +36,7 @@ def slice_of(vertices: NDArray[np.float64]) -> int:
     return round(float(vertices[0, 0])) if vertices.shape[1] == 3 else 0
 
 
-class SyncedLayer(ABC):
+class SyncedLayer(OwnedLayer, ABC):
     """One takehome layer on napari's canvas and the session's overlays it shows."""
 
     #: the undo step's name for an edit made in napari
@@ -71,20 +72,6 @@ class SyncedLayer(ABC):
         """The overlays on ``layer``, by the key of the slice they are drawn on."""
 
     # ----- shared -----
-    @property
-    def layer(self) -> Any | None:
-        return self._layer
-
-    def close(self) -> None:
-        """Take the layer off napari's canvas (the panel closes: its overlays are in the session)."""
-        layer, self._layer = self._layer, None
-        if layer is not None and layer in self._host.viewer.layers:
-            self._writing = True
-            try:
-                self._host.viewer.layers.remove(layer)
-            finally:
-                self._writing = False
-
     def selected_id(self) -> str | None:
         """The id of the overlay selected in napari (the first, when several are)."""
         layer = self._layer
