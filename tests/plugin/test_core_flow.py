@@ -7,10 +7,7 @@ sentences.
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from pypdf import PdfReader
 from qtpy.QtCore import Qt
 
 from takehome.annotations.model import Point, ShapeKind
@@ -19,10 +16,8 @@ from takehome.plugin.jobs import wait_for_jobs
 from takehome.plugin.standalone.window import ViewerWindow
 
 from .conftest import write_study
+from .flow import attach_preview_export
 from .mouse import drag
-from .test_output import render_pdf_file, yellow_pixels
-
-REPORT = "There is a 4 cm round cyst in the right lobe of the liver. The spleen is normal. No fluid."
 
 
 @pytest.fixture
@@ -72,30 +67,6 @@ def test_core_flow_in_the_standalone_viewer(window, qtbot, tmp_path) -> None:
     overlays = panel.session.key_images[1].overlays
     assert [(o.kind, o.label) for o in overlays] == [(ShapeKind.ARROW, "the cyst"), (ShapeKind.LINE, "width")]
 
-    # two sentences of the report attached to it
-    editor = panel.excerpt_editor
-    editor.report.setPlainText(REPORT)
-    editor.flush()
-    editor.tick(0, 1)
-    qtbot.mouseClick(editor.attach, Qt.MouseButton.LeftButton)
-    assert [e.text for e in panel.session.key_images[1].excerpts] == [
-        "There is a 4 cm round cyst in the right lobe of the liver.", "The spleen is normal."]
-
-    # the preview shows the handout as it is now
-    panel.show_tab(panel.preview)
-    qtbot.waitUntil(lambda: panel.preview.result is not None
-                    and panel.preview.result.generation == panel.preview._generation, timeout=60000)
-    assert yellow_pixels(panel.preview.result.pages[0]) > 50
-
-    out = tmp_path / "handout.pdf"
-    with qtbot.waitSignal(panel.output.exported, timeout=60000):
-        panel.export_pdf(out)
-    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(out).pages)
-    assert "the cyst" in text
-    assert re.search(r"width \(\d+(\.\d+)? mm\)", text), text  # the line's label with its length
-    assert "round cyst in the right lobe of the liver" in text and "spleen is normal" in text
-    assert "No fluid" not in text  # only what was attached
-    pages = render_pdf_file(out)
-    assert sum(yellow_pixels(page) > 50 for page in pages) >= 1
+    attach_preview_export(qtbot, panel, tmp_path / "handout.pdf")  # two sentences, preview, export
     assert _visible_canvases(window) == [canvas]
     window.grab().save(str(tmp_path / "core-flow.png"))

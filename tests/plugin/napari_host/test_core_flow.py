@@ -11,7 +11,6 @@ import re
 
 import numpy as np
 import pytest
-from pypdf import PdfReader
 from qtpy.QtCore import Qt
 
 from takehome.annotations.model import ShapeKind
@@ -19,13 +18,10 @@ from takehome.plugin.canvas import ImageCanvas, Tool
 from takehome.plugin.jobs import wait_for_jobs
 from takehome.plugin.napari_host.drawings import LAYER_NAME
 from takehome.plugin.napari_host.widget import DOCK_TITLE, TakehomeDockWidget
+from tests.plugin.flow import attach_preview_export
 from tests.plugin.napari_host.conftest import SyntheticStudy
-from tests.plugin.test_output import render_pdf_file, yellow_pixels
 
 pytestmark = pytest.mark.napari
-
-REPORT = "There is a 4 cm round cyst in the right lobe of the liver. The spleen is normal. No fluid."
-
 
 @pytest.fixture(autouse=True)
 def _no_background_jobs_left():
@@ -70,26 +66,5 @@ def test_core_flow_in_napari(make_napari_viewer, qtbot, study: SyntheticStudy, t
     shown = list(drawings.features["shown"])
     assert shown[0] == "the cyst" and re.fullmatch(r"width \(\d+(\.\d+)? mm\)", shown[1])  # as printed
 
-    editor = panel.excerpt_editor
-    editor.report.setPlainText(REPORT)
-    editor.flush()
-    editor.tick(0, 1)
-    qtbot.mouseClick(editor.attach, Qt.MouseButton.LeftButton)
-    assert [e.text for e in panel.session.key_images[1].excerpts] == [
-        "There is a 4 cm round cyst in the right lobe of the liver.", "The spleen is normal."]
-
-    panel.show_tab(panel.preview)
-    qtbot.waitUntil(lambda: panel.preview.result is not None
-                    and panel.preview.result.generation == panel.preview._generation, timeout=60000)
-    assert yellow_pixels(panel.preview.result.pages[0]) > 50
-    assert _no_second_image(widget)
-
-    out = tmp_path / "handout.pdf"
-    with qtbot.waitSignal(panel.output.exported, timeout=60000):
-        panel.export_pdf(out)
-    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(out).pages)
-    assert "the cyst" in text and re.search(r"width \(\d+(\.\d+)? mm\)", text), text
-    assert "round cyst in the right lobe of the liver" in text and "spleen is normal" in text
-    assert "No fluid" not in text
-    assert any(yellow_pixels(page) > 50 for page in render_pdf_file(out))
+    attach_preview_export(qtbot, panel, tmp_path / "handout.pdf")  # two sentences, preview, export
     assert _no_second_image(widget)
