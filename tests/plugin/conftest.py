@@ -75,3 +75,26 @@ def make_panel(qtbot: object, study_dir: Path) -> Iterator[Callable[..., tuple[o
 
     yield make
     wait_for_jobs()
+
+
+@pytest.fixture
+def window(qtbot):  # type: ignore[no-untyped-def]
+    """The standalone viewer's window (background work finished after the test)."""
+    from takehome.plugin.jobs import wait_for_jobs
+    from takehome.plugin.standalone.window import ViewerWindow
+
+    win = ViewerWindow()
+    qtbot.addWidget(win)
+    yield win
+    wait_for_jobs()
+
+
+def open_active(window, qtbot, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """Open ``folder`` in the standalone viewer, shown and active (keys go to it), first image on show."""
+    window.open_paths([folder])
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    slices = window.browser.slices
+    qtbot.waitUntil(lambda: slices.current() is not None, timeout=5000)

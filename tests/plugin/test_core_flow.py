@@ -7,25 +7,15 @@ sentences.
 
 from __future__ import annotations
 
-import pytest
 from qtpy.QtCore import Qt
 
 from takehome.annotations.model import Point, ShapeKind
 from takehome.plugin.canvas import ImageCanvas, Tool
-from takehome.plugin.jobs import wait_for_jobs
 from takehome.plugin.standalone.window import ViewerWindow
 
-from .conftest import write_study
+from .conftest import open_active, write_study
 from .flow import attach_preview_export
 from .mouse import drag
-
-
-@pytest.fixture
-def window(qtbot):
-    win = ViewerWindow()
-    qtbot.addWidget(win)
-    yield win
-    wait_for_jobs()
 
 
 def _visible_canvases(window: ViewerWindow) -> list[ImageCanvas]:
@@ -42,11 +32,7 @@ def _draw(qtbot, canvas: ImageCanvas, tool: Tool, start: Point, end: Point, labe
 def test_core_flow_in_the_standalone_viewer(window, qtbot, tmp_path) -> None:
     write_study(tmp_path / "study", images=5)
     window.resize(1280, 800)
-    window.open_paths([tmp_path / "study"])
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    open_active(window, qtbot, tmp_path / "study")
     slices, panel = window.browser.slices, window.panel
     qtbot.waitUntil(lambda: slices.current() is not None, timeout=5000)
     canvas = slices.canvas

@@ -7,26 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from qtpy.QtCore import QPoint, QPointF, Qt
 from qtpy.QtGui import QImage, QWheelEvent
 from qtpy.QtWidgets import QApplication
 
 from takehome.handouts.sample import demo_session, sample_files
 from takehome.plugin.host import Host
-from takehome.plugin.jobs import wait_for_jobs
 from takehome.plugin.standalone import StandaloneHost, scan
-from takehome.plugin.standalone.window import ViewerWindow
 
-from .conftest import write_study
-
-
-@pytest.fixture
-def window(qtbot):
-    win = ViewerWindow()
-    qtbot.addWidget(win)
-    yield win
-    wait_for_jobs()
+from .conftest import open_active, write_study
 
 
 def wheel(widget, down: bool = True) -> None:
@@ -126,11 +115,7 @@ def test_takehome_viewer_command_runs(tmp_path):
 
 def test_k_in_the_viewer_and_a_thumbnail_click_keep_viewer_and_panel_together(window, qtbot, tmp_path):
     write_study(tmp_path / "study", images=6)
-    window.open_paths([tmp_path / "study"])
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    open_active(window, qtbot, tmp_path / "study")
     slices, panel = window.browser.slices, window.panel
     images = slices.series.images
     for index in (1, 4):
@@ -153,11 +138,7 @@ def test_the_viewer_view_is_the_editing_canvas(window, qtbot, tmp_path):
     from .mouse import drag
 
     write_study(tmp_path / "study", images=4)
-    window.open_paths([tmp_path / "study"])
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    open_active(window, qtbot, tmp_path / "study")
     slices, panel = window.browser.slices, window.panel
     qtbot.waitUntil(lambda: slices.current() is not None, timeout=5000)
     canvas = slices.canvas
